@@ -16,6 +16,8 @@ const nextConfig: NextConfig = {
   ],
   poweredByHeader: false,
   experimental: {
+    // forbidden() renders app/forbidden.tsx with a 403 when a signed-in role lacks a permission.
+    authInterrupts: true,
     // Turbopack's PostCSS workers have failed to connect over loopback on locked-down hosts.
     turbopackPluginRuntimeStrategy: 'workerThreads',
   },
