@@ -161,14 +161,14 @@ export function listCurrentAnnotations(
   asOfAnnotationId?: number,
 ): CurrentAnnotation[] {
   const cap = asOfAnnotationId ?? Number.MAX_SAFE_INTEGER;
+  const latest = `select an.item_id, max(an.id) as id
+                    from annotations an join items i on i.id = an.item_id
+                   where i.collection_id = ? and an.id <= ?
+                   group by an.item_id`;
   const rows = db.$client
     .prepare(
       `select a.item_id as itemId, a.id as annotationId, a.kind as kind
-         from (select an.item_id, max(an.id) as id
-                 from annotations an join items i on i.id = an.item_id
-                where i.collection_id = ? and an.id <= ?
-                group by an.item_id) latest
-         join annotations a on a.id = latest.id
+         from (${latest}) latest join annotations a on a.id = latest.id
         where a.kind != 'cleared'
         order by a.item_id`,
     )
@@ -177,10 +177,7 @@ export function listCurrentAnnotations(
   const labelRows = db.$client
     .prepare(
       `select al.annotation_id as annotationId, al.label_id as labelId
-         from annotation_labels al
-         join annotations a on a.id = al.annotation_id
-         join items i on i.id = a.item_id
-        where i.collection_id = ? and a.id <= ?`,
+         from (${latest}) latest join annotation_labels al on al.annotation_id = latest.id`,
     )
     .all(collectionId, cap) as { annotationId: number; labelId: number }[];
   const byAnnotation = new Map<number, number[]>();
