@@ -1,4 +1,4 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { users, type Role } from '@/db/schema';
 
@@ -47,4 +47,15 @@ export function updateUser(
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** Admins who can still sign in; the last one may not be demoted or disabled. */
+export function countActiveAdmins(db: Db): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'admin'), isNull(users.disabledAt)))
+      .get()?.n ?? 0
+  );
 }

@@ -1,0 +1,142 @@
+import type { Db } from '@/db/client';
+import type { AnnotationKind } from '@/db/schema';
+
+/**
+ * Reads for the item grid: a page of items with their current annotation, filtered by what that
+ * annotation says. Pages are keyed by item id (keyset pagination), so page 100 costs as much as
+ * page 1 and new imports never shift the pages already seen.
+ */
+
+export type BrowseFilter =
+  | { kind: 'all' }
+  | { kind: 'unannotated' }
+  | { kind: 'none' }
+  | { kind: 'label'; labelId: number };
+
+export interface BrowseItem {
+  id: number;
+  title: string | null;
+  sourceUri: string;
+  width: number;
+  height: number;
+  contentHash: string;
+  /** Null while unannotated (never annotated, or the last annotation was cleared). */
+  annotationKind: Exclude<AnnotationKind, 'cleared'> | null;
+  labelIds: number[];
+}
+
+// "Unannotated" includes items whose newest annotation cleared an earlier one.
+function filterSql(filter: BrowseFilter): { sql: string; params: number[] } {
+  switch (filter.kind) {
+    case 'all':
+      return { sql: '', params: [] };
+    case 'unannotated':
+      return { sql: "and (a.id is null or a.kind = 'cleared')", params: [] };
+    case 'none':
+      return { sql: "and a.kind = 'none'", params: [] };
+    case 'label':
+      return {
+        sql: `and exists (select 1 from annotation_labels al
+                           where al.annotation_id = i.current_annotation_id and al.label_id = ?)`,
+        params: [filter.labelId],
+      };
+  }
+}
+
+interface BrowseRow extends Omit<BrowseItem, 'labelIds' | 'annotationKind'> {
+  annotationId: number | null;
+  annotationKind: AnnotationKind | null;
+}
+
+export function listBrowseItems(
+  db: Db,
+  collectionId: number,
+  filter: BrowseFilter,
+  afterId: number,
+  limit: number,
+): BrowseItem[] {
+  const where = filterSql(filter);
+  const rows = db.$client
+    .prepare(
+      `select i.id, i.title, i.source_uri as sourceUri, i.width, i.height,
+              i.content_hash as contentHash, a.id as annotationId, a.kind as annotationKind
+         from items i
+         left join annotations a on a.id = i.current_annotation_id
+        where i.collection_id = ? and i.id > ? ${where.sql}
+        order by i.id
+        limit ?`,
+    )
+    .all(collectionId, afterId, ...where.params, limit) as BrowseRow[];
+
+  const labelsByAnnotation = currentLabelIds(db, rows);
+  return rows.map(({ annotationId, annotationKind, ...row }) => ({
+    ...row,
+    annotationKind: annotationKind === 'cleared' ? null : annotationKind,
+    labelIds: annotationId === null ? [] : (labelsByAnnotation.get(annotationId) ?? []),
+  }));
+}
+
+function currentLabelIds(db: Db, rows: BrowseRow[]): Map<number, number[]> {
+  const ids = rows.flatMap((row) => (row.annotationId === null ? [] : [row.annotationId]));
+  const byAnnotation = new Map<number, number[]>();
+  if (ids.length === 0) return byAnnotation;
+
+  const links = db.$client
+    .prepare(
+      `select annotation_id as annotationId, label_id as labelId from annotation_labels
+        where annotation_id in (${ids.map(() => '?').join(',')})`,
+    )
+    .all(...ids) as { annotationId: number; labelId: number }[];
+  for (const link of links) {
+    byAnnotation.set(link.annotationId, [...(byAnnotation.get(link.annotationId) ?? []), link.labelId]);
+  }
+  return byAnnotation;
+}
+
+export interface BrowseCounts {
+  all: number;
+  unannotated: number;
+  none: number;
+  byLabel: Map<number, number>;
+}
+
+/** How many items each filter would show, for the filter bar. */
+export function countBrowseFilters(db: Db, collectionId: number): BrowseCounts {
+  const totals = db.$client
+    .prepare(
+      `select count(*) as total,
+              sum(case when a.id is null or a.kind = 'cleared' then 1 else 0 end) as unannotated,
+              sum(case when a.kind = 'none' then 1 else 0 end) as none
+         from items i left join annotations a on a.id = i.current_annotation_id
+        where i.collection_id = ?`,
+    )
+    .get(collectionId) as { total: number; unannotated: number | null; none: number | null };
+  const perLabel = db.$client
+    .prepare(
+      `select al.label_id as labelId, count(*) as n
+         from items i join annotation_labels al on al.annotation_id = i.current_annotation_id
+        where i.collection_id = ?
+        group by al.label_id`,
+    )
+    .all(collectionId) as { labelId: number; n: number }[];
+
+  return {
+    all: totals.total,
+    unannotated: totals.unannotated ?? 0,
+    none: totals.none ?? 0,
+    byLabel: new Map(perLabel.map((row) => [row.labelId, row.n])),
+  };
+}
+
+/** Items whose current annotation names more than one label (they block a switch to single). */
+export function countItemsWithSeveralLabels(db: Db, collectionId: number): number {
+  const row = db.$client
+    .prepare(
+      `select count(*) as n from (
+         select i.id from items i join annotation_labels al on al.annotation_id = i.current_annotation_id
+          where i.collection_id = ?
+          group by i.id having count(*) > 1)`,
+    )
+    .get(collectionId) as { n: number };
+  return row.n;
+}
