@@ -186,7 +186,10 @@ class FolderImport {
     const batch = this.pending.splice(0, this.pending.length);
     this.db.transaction(() => {
       for (const { entry, item } of batch) {
-        entry.itemId = insertItem(this.db, item).id;
+        // Copies found while this one was being validated may sort first; the item keeps the
+        // first path in name order so that repeated imports describe it the same way.
+        const sourceUri = [...entry.paths].sort()[0];
+        entry.itemId = insertItem(this.db, { ...item, sourceUri, title: titleFromPath(sourceUri) }).id;
         entry.annotatable = true;
       }
     });
@@ -203,7 +206,7 @@ class FolderImport {
     for (const entry of this.byHash.values()) {
       if (entry.itemId === null || !entry.annotatable || entry.labels.size === 0) continue;
       if (single && entry.labels.size > 1) {
-        conflicts.push({ paths: entry.paths, labels: [...entry.labels].sort() });
+        conflicts.push({ paths: [...entry.paths].sort(), labels: [...entry.labels].sort() });
         continue;
       }
       const ids = [...entry.labels].map((name) => labelIds.get(name));
