@@ -1,0 +1,155 @@
+import os from 'node:os';
+import { env } from '@/lib/env';
+import { createLogger } from '@/lib/log';
+import { initTf, type BackendName, type TfRuntime } from './backend';
+import type { BackboneSpec, ResizePolicy } from './backbone-spec';
+import { loadBackbone, resolveBackbone, type LoadedBackbone } from './backbones';
+import { embedBatchesInOrder, type BatchResult } from './embed-batch';
+import { embedBatchesOnWorkers, WorkerPoolUnavailableError } from './embed-worker-pool';
+
+/**
+ * Embeds image files with a backbone, in order, on every core. On wasm (one thread per runtime
+ * in Node) a pool of worker threads runs one runtime each; on the node backends TensorFlow's
+ * own thread pool already uses every core, so embedding stays in-process.
+ */
+
+export const DEFAULT_BATCH_SIZE = 16;
+
+export interface EmbedOptions {
+  backbone: string;
+  batchSize?: number;
+  /** Worker threads on wasm; defaults to CURIO_ML_WORKERS or the number of CPUs. */
+  workers?: number;
+  resize?: ResizePolicy;
+  onProgress?: (done: number, total: number) => void;
+  /** Called as each batch completes (in any order on workers), e.g. to save it at once. */
+  onBatchDone?: (firstIndex: number, vectors: (Float32Array | null)[]) => void;
+  signal?: AbortSignal;
+}
+
+export interface EmbedError {
+  index: number;
+  file: string;
+  message: string;
+}
+
+export interface EmbedResult {
+  vectors: (Float32Array | null)[];
+  errors: EmbedError[];
+  backend: BackendName;
+  /** The backbone's id, the key its vectors are cached under. */
+  backbone: string;
+  /** Images per second from the first batch to the last; model and worker start excluded. */
+  imagesPerSecond: number;
+  /** Worker threads used; 0 when embedding ran in-process. */
+  workers: number;
+}
+
+const log = createLogger('ml:embedder');
+
+// One loaded backbone is kept per process: loading takes 0.1–1 s, holding more costs memory.
+let resident: { id: string; loaded: Promise<LoadedBackbone> } | undefined;
+
+async function residentBackbone(spec: BackboneSpec, runtime: TfRuntime): Promise<LoadedBackbone> {
+  if (resident?.id !== spec.id) {
+    const previous = resident;
+    resident = { id: spec.id, loaded: loadBackbone(spec, runtime) };
+    resident.loaded.catch(() => (resident = undefined));
+    previous?.loaded.then((backbone) => backbone.dispose()).catch(() => undefined);
+  }
+  return resident.loaded;
+}
+
+/** Frees the backbone kept by in-process embedding. */
+export async function releaseResidentBackbone(): Promise<void> {
+  const previous = resident;
+  resident = undefined;
+  await previous?.loaded.then((backbone) => backbone.dispose()).catch(() => undefined);
+}
+
+function toBatches(files: string[], batchSize: number): string[][] {
+  const batches: string[][] = [];
+  for (let start = 0; start < files.length; start += batchSize) {
+    batches.push(files.slice(start, start + batchSize));
+  }
+  return batches;
+}
+
+function workerCount(options: EmbedOptions, runtime: TfRuntime, batches: number): number {
+  if (runtime.backend !== 'wasm') return 0;
+  const wanted = options.workers ?? env().CURIO_ML_WORKERS ?? os.availableParallelism();
+  // Starting a worker costs a runtime and a model load; only worth it with work for each.
+  return wanted > 1 && batches >= 2 ? Math.min(wanted, batches) : 0;
+}
+
+/** Collects batch results into per-file vectors and errors, reporting progress. */
+function collector(files: string[], batchSize: number, options: EmbedOptions) {
+  const vectors: (Float32Array | null)[] = new Array<Float32Array | null>(files.length).fill(null);
+  const errors: EmbedError[] = [];
+  let done = 0;
+
+  const onBatch = (batchIndex: number, result: BatchResult) => {
+    const start = batchIndex * batchSize;
+    result.vectors.forEach((vector, offset) => (vectors[start + offset] = vector));
+    for (const error of result.errors) {
+      const index = start + error.offset;
+      errors.push({ index, file: files[index] as string, message: error.message });
+    }
+    done += result.vectors.length;
+    options.onBatchDone?.(start, result.vectors);
+    options.onProgress?.(done, files.length);
+  };
+  return { vectors, errors, onBatch };
+}
+
+async function runOnWorkers(
+  count: number,
+  spec: BackboneSpec,
+  runtime: TfRuntime,
+  run: { batches: string[][]; onBatch: (i: number, r: BatchResult) => void; signal?: AbortSignal },
+  resize: ResizePolicy,
+): Promise<{ workers: number; durationMs: number } | undefined> {
+  try {
+    return await embedBatchesOnWorkers(count, { spec, backend: runtime.backend, resize }, run);
+  } catch (error) {
+    if (!(error instanceof WorkerPoolUnavailableError)) throw error;
+    log.warn(`Embedding in-process because worker threads could not start: ${error.message}`);
+    return undefined;
+  }
+}
+
+async function runInProcess(
+  spec: BackboneSpec,
+  runtime: TfRuntime,
+  run: { batches: string[][]; onBatch: (i: number, r: BatchResult) => void; signal?: AbortSignal },
+  resize: ResizePolicy,
+): Promise<{ workers: number; durationMs: number }> {
+  const backbone = await residentBackbone(spec, runtime);
+  const startedAt = performance.now();
+  await embedBatchesInOrder(backbone, run.batches, run.onBatch, { resize, signal: run.signal });
+  return { workers: 0, durationMs: performance.now() - startedAt };
+}
+
+/** Embeds the files in order; a file that cannot be read yields null and an error. */
+export async function embedFiles(files: string[], options: EmbedOptions): Promise<EmbedResult> {
+  const spec = resolveBackbone(options.backbone);
+  const runtime = await initTf();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batches = toBatches(files, batchSize);
+  const resize = options.resize ?? 'squish';
+  const { vectors, errors, onBatch } = collector(files, batchSize, options);
+  const run = { batches, onBatch, signal: options.signal };
+
+  const count = workerCount(options, runtime, batches.length);
+  const pooled = count > 0 ? await runOnWorkers(count, spec, runtime, run, resize) : undefined;
+  const { workers, durationMs } = pooled ?? (await runInProcess(spec, runtime, run, resize));
+
+  const seconds = durationMs / 1000;
+  const imagesPerSecond = files.length > 0 && seconds > 0 ? files.length / seconds : 0;
+  log.info(
+    `Embedded ${files.length} images with ${spec.id} on ${runtime.backend} ` +
+      `(${workers} workers) at ${imagesPerSecond.toFixed(1)} images/s; ${errors.length} failed.`,
+  );
+  errors.sort((a, b) => a.index - b.index);
+  return { vectors, errors, backend: runtime.backend, backbone: spec.id, imagesPerSecond, workers };
+}
