@@ -7,17 +7,20 @@ import { z } from 'zod';
  */
 
 const layerSchema = z.looseObject({
-  name: z.string(),
+  name: z.string().optional(),
   class_name: z.string(),
-  config: z.looseObject({ batch_input_shape: z.array(z.number().nullable()).optional() }),
-  inbound_nodes: z.array(z.unknown()),
+  config: z.looseObject({
+    name: z.string().optional(),
+    batch_input_shape: z.array(z.number().nullable()).optional(),
+  }),
+  inbound_nodes: z.array(z.unknown()).optional(),
 });
 type KerasLayer = z.infer<typeof layerSchema>;
 
 const modelConfigSchema = z.looseObject({
   layers: z.array(layerSchema),
-  input_layers: z.array(z.unknown()),
-  output_layers: z.array(z.unknown()),
+  input_layers: z.array(z.unknown()).optional(),
+  output_layers: z.array(z.unknown()).optional(),
 });
 
 const topologySchema = z.looseObject({
@@ -27,6 +30,15 @@ const topologySchema = z.looseObject({
 });
 type Topology = z.infer<typeof topologySchema>;
 type ModelConfig = z.infer<typeof modelConfigSchema>;
+
+/** Sequential models list their layers as a chain, without inbound nodes. */
+function isSequential(topology: Topology): boolean {
+  return (topology.model_config?.class_name ?? topology.class_name) === 'Sequential';
+}
+
+function layerName(layer: KerasLayer): string {
+  return layer.name ?? layer.config.name ?? '';
+}
 
 function modelConfigOf(topology: Topology): ModelConfig {
   const config = topology.model_config?.config ?? topology.config;
@@ -47,7 +59,7 @@ function inboundNames(layer: KerasLayer): string[] {
 }
 
 function ancestorsOf(layers: KerasLayer[], featureLayer: string): Set<string> {
-  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  const byName = new Map(layers.map((layer) => [layerName(layer), layer]));
   if (!byName.has(featureLayer)) throw new Error(`The model has no layer named "${featureLayer}".`);
 
   const keep = new Set<string>();
@@ -70,13 +82,13 @@ export interface LayerSummary {
 /** The layers in topological order with their Keras class, for inferring a feature layer. */
 export function listLayers(modelTopology: unknown): LayerSummary[] {
   const config = modelConfigOf(topologySchema.parse(modelTopology));
-  return config.layers.map((layer) => ({ name: layer.name, className: layer.class_name }));
+  return config.layers.map((layer) => ({ name: layerName(layer), className: layer.class_name }));
 }
 
 /** The input size of the model's first input layer, when it is square and fixed. */
 export function inputSizeOf(modelTopology: unknown): number | undefined {
   const config = modelConfigOf(topologySchema.parse(modelTopology));
-  const shape = config.layers.find((layer) => layer.class_name === 'InputLayer')?.config
+  const shape = config.layers.find((layer) => layer.config.batch_input_shape)?.config
     .batch_input_shape;
   const height = shape?.[1];
   return typeof height === 'number' && height === shape?.[2] ? height : undefined;
@@ -93,17 +105,26 @@ export function cutTopology(
 ): Record<string, unknown> {
   const topology = topologySchema.parse(structuredClone(modelTopology));
   const config = modelConfigOf(topology);
-  const keep = ancestorsOf(config.layers, featureLayer);
 
-  config.layers = config.layers.filter((layer) => keep.has(layer.name));
-  config.output_layers = [[featureLayer, 0, 0]];
-  if (flexibleInput) {
-    for (const layer of config.layers) {
-      const shape = layer.config.batch_input_shape;
-      if (layer.class_name === 'InputLayer' && shape) {
-        layer.config.batch_input_shape = [shape[0] ?? null, null, null, shape[3] ?? 3];
-      }
+  if (isSequential(topology)) {
+    const last = config.layers.findIndex((layer) => layerName(layer) === featureLayer);
+    if (last < 0) throw new Error(`The model has no layer named "${featureLayer}".`);
+    config.layers = config.layers.slice(0, last + 1);
+  } else {
+    const keep = ancestorsOf(config.layers, featureLayer);
+    config.layers = config.layers.filter((layer) => keep.has(layerName(layer)));
+    config.output_layers = [[featureLayer, 0, 0]];
+  }
+  if (flexibleInput) freeInputSize(config.layers);
+  return topology;
+}
+
+/** Sets the height and width of every declared input shape to null (any size). */
+function freeInputSize(layers: KerasLayer[]): void {
+  for (const layer of layers) {
+    const shape = layer.config.batch_input_shape;
+    if (shape && shape.length === 4) {
+      layer.config.batch_input_shape = [shape[0] ?? null, null, null, shape[3] ?? 3];
     }
   }
-  return topology;
 }
