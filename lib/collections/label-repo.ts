@@ -51,3 +51,15 @@ export function listLabelIds(db: Db, collectionId: number): number[] {
     .all()
     .map((row) => row.id);
 }
+
+/** Annotations (history included) naming each label of a collection; unused labels are absent. */
+export function countAnnotationsPerLabel(db: Db, collectionId: number): Map<number, number> {
+  const rows = db
+    .select({ labelId: annotationLabels.labelId, n: count() })
+    .from(annotationLabels)
+    .innerJoin(labels, eq(labels.id, annotationLabels.labelId))
+    .where(eq(labels.collectionId, collectionId))
+    .groupBy(annotationLabels.labelId)
+    .all();
+  return new Map(rows.map((row) => [row.labelId, row.n]));
+}

@@ -1,0 +1,185 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { ItemLabels } from '@/components/item-labels';
+import { getDb } from '@/db/client';
+import { requirePageUser } from '@/lib/auth/page-auth';
+import { can } from '@/lib/auth/permissions';
+import { browseHref, parseBrowseQuery } from '@/lib/collections/browse-query';
+import { getCollectionBySlug, listLabels } from '@/lib/collections/collection-repo';
+import {
+  countBrowseFilters,
+  listBrowseItems,
+  type BrowseFilter,
+  type BrowseItem,
+} from '@/lib/collections/item-browse-repo';
+
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+};
+
+export async function generateMetadata(props: Props): Promise<Metadata> {
+  const collection = getCollectionBySlug(getDb(), (await props.params).slug);
+  return { title: collection?.name ?? 'Collection' };
+}
+
+function sameFilter(a: BrowseFilter, b: BrowseFilter): boolean {
+  if (a.kind === 'label' && b.kind === 'label') return a.labelId === b.labelId;
+  return a.kind === b.kind;
+}
+
+function itemName(item: BrowseItem): string {
+  return item.title ?? item.sourceUri.split('/').pop() ?? `Item ${item.id}`;
+}
+
+export default async function CollectionGridPage(props: Props) {
+  const { slug } = await props.params;
+  const base = `/collections/${slug}`;
+  const user = await requirePageUser('collection:read', base);
+
+  const db = getDb();
+  const collection = getCollectionBySlug(db, slug);
+  if (!collection) notFound();
+
+  const query = parseBrowseQuery(await props.searchParams);
+  const labels = listLabels(db, collection.id);
+  const labelsById = new Map(labels.map((label) => [label.id, label]));
+  const counts = countBrowseFilters(db, collection.id);
+  const rows = listBrowseItems(db, collection.id, query.filter, query.afterId, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const nextAfter = rows.length > query.limit ? page[page.length - 1].id : null;
+
+  const filters: { filter: BrowseFilter; text: string; count: number; colour?: string }[] = [
+    { filter: { kind: 'all' }, text: 'All', count: counts.all },
+    { filter: { kind: 'unannotated' }, text: 'Unannotated', count: counts.unannotated },
+    { filter: { kind: 'none' }, text: 'None of these', count: counts.none },
+    ...labels.map((label) => ({
+      filter: { kind: 'label' as const, labelId: label.id },
+      text: label.name,
+      count: counts.byLabel.get(label.id) ?? 0,
+      colour: label.colour,
+    })),
+  ];
+
+  return (
+    <>
+      <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <p className="text-sm">
+            <Link href="/collections">← Collections</Link>
+          </p>
+          <h1>{collection.name}</h1>
+          <p className="text-sm text-muted">
+            {collection.annotationMode === 'single' ? 'Single label' : 'Multi-label'} ·{' '}
+            {counts.all.toLocaleString('en')} items ·{' '}
+            {(counts.all - counts.unannotated).toLocaleString('en')} annotated
+          </p>
+          {collection.description && (
+            <p className="mt-1 max-w-3xl text-sm text-ink/80">{collection.description}</p>
+          )}
+        </div>
+        <div className="flex gap-2">
+          {can(user.role, 'item:import') && (
+            <Link href={`${base}/import`} className="btn">
+              Import
+            </Link>
+          )}
+          {can(user.role, 'collection:manage') && (
+            <Link href={`${base}/settings`} className="btn">
+              Settings
+            </Link>
+          )}
+        </div>
+      </div>
+
+      <nav aria-label="Filter items" className="mb-4">
+        <ul className="flex flex-wrap gap-1.5">
+          {filters.map(({ filter, text, count, colour }) => {
+            const current = sameFilter(filter, query.filter);
+            return (
+              <li key={filter.kind === 'label' ? `label-${filter.labelId}` : filter.kind}>
+                <Link
+                  href={browseHref(base, filter)}
+                  aria-current={current ? 'page' : undefined}
+                  className={`pill no-underline hover:no-underline ${
+                    current
+                      ? 'border-accent bg-accent text-white'
+                      : 'border-line bg-white text-ink hover:bg-stone-100'
+                  }`}
+                >
+                  {colour && (
+                    <span
+                      aria-hidden="true"
+                      className="inline-block size-2.5 rounded-full ring-1 ring-black/20"
+                      style={{ backgroundColor: colour }}
+                    />
+                  )}
+                  {text}
+                  <span className={`tabular-nums ${current ? 'text-white/80' : 'text-muted'}`}>
+                    {count.toLocaleString('en')}
+                  </span>
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+
+      {page.length === 0 ? (
+        <div className="card p-8 text-center text-muted">
+          {counts.all === 0 ? 'This collection has no items yet.' : 'No items match this filter.'}
+        </div>
+      ) : (
+        <ul className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3" aria-label="Items">
+          {page.map((item) => (
+            <li key={item.id}>
+              <Link
+                href={`${base}/items/${item.id}`}
+                className="group block overflow-hidden rounded-lg border border-line bg-white text-ink no-underline shadow-xs hover:border-accent hover:no-underline"
+              >
+                <div className="grid aspect-square place-items-center bg-stone-100">
+                  {/* A plain img: the server already sizes and caches thumbnails as WebP. */}
+                  <img
+                    src={`/api/items/${item.id}/thumbnail?size=320`}
+                    alt={itemName(item)}
+                    loading="lazy"
+                    decoding="async"
+                    className="max-h-full max-w-full object-contain"
+                  />
+                </div>
+                <div className="space-y-1 p-2">
+                  <p className="truncate text-xs font-medium" title={itemName(item)}>
+                    {itemName(item)}
+                  </p>
+                  <ItemLabels kind={item.annotationKind} labelIds={item.labelIds} labelsById={labelsById} />
+                </div>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-2">
+        <div>
+          {query.afterId > 0 && (
+            <Link href={browseHref(base, query.filter)} className="btn">
+              ← First page
+            </Link>
+          )}
+        </div>
+        <p className="text-sm text-muted">
+          Showing {page.length} item{page.length === 1 ? '' : 's'}
+          {page.length > 0 && ` (#${page[0].id}–#${page[page.length - 1].id})`}
+        </p>
+        <div>
+          {nextAfter !== null && (
+            <Link href={browseHref(base, query.filter, nextAfter)} className="btn">
+              Next page →
+            </Link>
+          )}
+        </div>
+      </nav>
+    </>
+  );
+}
