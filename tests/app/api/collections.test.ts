@@ -7,6 +7,7 @@ import { GET as getItem } from '@/app/api/items/[id]/route';
 import { DELETE as deleteLabel, PATCH as patchLabel } from '@/app/api/labels/[id]/route';
 import { appendAnnotation } from '@/lib/annotation/annotation-repo';
 import type { Label } from '@/lib/collections/collection-repo';
+import type { Item } from '@/lib/collections/item-repo';
 import { apiRequest, errorOf, params, signedInUser, startTestApp, type TestApp } from '../../helpers/app';
 import { addStoredItem } from '../../helpers/items';
 
@@ -185,7 +186,7 @@ describe('GET /api/collections/[id]/items', () => {
   it('pages by item id and filters by unannotated, none of these and a current label', async () => {
     const { collection, labels } = await createBirds();
     const [heron, owl] = labels;
-    const items = [];
+    const items: Item[] = [];
     for (let seed = 1; seed <= 5; seed++) {
       items.push(await addStoredItem(app.db, app.dataDir, collection.id, { seed }));
     }
