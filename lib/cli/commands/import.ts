@@ -20,7 +20,10 @@ Exit code 0 when the import ran (even if some files failed), 1 on a fatal error.
 
 const argsSchema = z.object({
   dir: z.string().min(1, 'the folder to import is missing'),
-  collection: z.string().trim().min(1, '--collection <name> is required'),
+  collection: z
+    .string('--collection <name> is required')
+    .trim()
+    .min(1, '--collection <name> is required'),
   mode: z.enum(ANNOTATION_MODES),
   description: z.string().optional(),
   flat: z.boolean(),
