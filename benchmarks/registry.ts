@@ -1,0 +1,21 @@
+/**
+ * Every benchmark, by name and group. `npm run bench -- <name>` runs one, `npm run bench --
+ * <group>` runs every benchmark of the group in this order. Each lives in its own file and
+ * exports `run(args)`.
+ */
+
+export interface Benchmark {
+  name: string;
+  group: string;
+  description: string;
+  load(): Promise<{ run(args: string[]): Promise<void> }>;
+}
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'ml-embedding',
+    group: 'ml',
+    description: 'images/s per backend, backbone, input size and worker count; TF.js vs torch',
+    load: () => import('./ml-embedding'),
+  },
+];
