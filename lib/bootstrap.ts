@@ -49,14 +49,21 @@ async function createAdminFromEnv(db: Db): Promise<void> {
     return;
   }
 
-  insertUser(db, { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
+  insertUser(db, {
+    email,
+    name: 'Administrator',
+    role: 'admin',
+    passwordHash: await hashPassword(password),
+  });
   log.info(`Created the administrator ${email} from CURIO_ADMIN_EMAIL and CURIO_ADMIN_PASSWORD.`);
 }
 
 function failStaleJobs(db: Db): void {
   const stale = failRunningJobs(db, STOPPED_SERVER_REASON);
   if (stale.length > 0) {
-    log.warn(`Marked ${stale.length} job(s) failed because the server stopped while they ran: ${stale.join(', ')}.`);
+    log.warn(
+      `Marked ${stale.length} job(s) failed because the server stopped while they ran: ${stale.join(', ')}.`,
+    );
   }
 }
 
@@ -84,7 +91,11 @@ export async function seedDemoCollection(db: Db, demoDir: string): Promise<void>
       return created;
     });
 
-  const report = await importFolder(db, { root: demoDir, collectionId: collection.id, sourceKind: 'demo' });
+  const report = await importFolder(db, {
+    root: demoDir,
+    collectionId: collection.id,
+    sourceKind: 'demo',
+  });
   fs.writeFileSync(marker, `${new Date().toISOString()}\n`);
   log.info(
     `Seeded the "${collection.name}" collection with ${report.added} demo images ` +

@@ -29,13 +29,19 @@ async function loadCommand(name: string) {
     .find((candidate) => candidate.replace(/\.(ts|js|mjs)$/, '') === name);
   if (!file) return undefined;
 
-  const parsed = commandModuleSchema.safeParse(await import(pathToFileURL(path.join(commandsFolder, file)).href));
+  const parsed = commandModuleSchema.safeParse(
+    await import(pathToFileURL(path.join(commandsFolder, file)).href),
+  );
   if (!parsed.success) throw new Error(`The command file ${file} does not export run(argv).`);
   return parsed.data;
 }
 
 async function usage(): Promise<string> {
-  const lines = ['Usage: npm run curio -- <command> [args]   (add --help after a command for its options)', '', 'Commands:'];
+  const lines = [
+    'Usage: npm run curio -- <command> [args]   (add --help after a command for its options)',
+    '',
+    'Commands:',
+  ];
   for (const name of listCommands()) {
     const command = await loadCommand(name).catch(() => undefined);
     lines.push(`  ${name.padEnd(10)} ${command?.summary ?? ''}`.trimEnd());
@@ -63,7 +69,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

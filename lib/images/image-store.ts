@@ -55,7 +55,10 @@ export function formatBytes(sizeBytes: number): string {
 }
 
 /** The first problem that makes these bytes unacceptable by size alone, if any. */
-export function sizeProblem(sizeBytes: number, maxBytes = env().CURIO_MAX_UPLOAD_BYTES): string | null {
+export function sizeProblem(
+  sizeBytes: number,
+  maxBytes = env().CURIO_MAX_UPLOAD_BYTES,
+): string | null {
   if (sizeBytes === 0) return 'empty file';
   if (sizeBytes > maxBytes) {
     return `larger than ${formatBytes(maxBytes)} (${formatBytes(sizeBytes)}; see CURIO_MAX_UPLOAD_BYTES)`;
@@ -63,7 +66,10 @@ export function sizeProblem(sizeBytes: number, maxBytes = env().CURIO_MAX_UPLOAD
   return null;
 }
 
-function formatKey(format: string | undefined, compression: string | undefined): string | undefined {
+function formatKey(
+  format: string | undefined,
+  compression: string | undefined,
+): string | undefined {
   // sharp reports AVIF as the HEIF container with AV1 compression; HEIC (HEVC) is not decodable
   // by the prebuilt libvips, so it stays unsupported.
   if (format === 'heif') return compression === 'av1' ? 'avif' : undefined;
@@ -72,8 +78,11 @@ function formatKey(format: string | undefined, compression: string | undefined):
 
 function decodeProblem(error: unknown, label: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/exceeds pixel limit/i.test(message)) return `larger than ${MAX_IMAGE_PIXELS / 1e6} megapixels`;
-  if (/premature end|truncated|not enough data|unexpected end|end of (file|stream)/i.test(message)) {
+  if (/exceeds pixel limit/i.test(message))
+    return `larger than ${MAX_IMAGE_PIXELS / 1e6} megapixels`;
+  if (
+    /premature end|truncated|not enough data|unexpected end|end of (file|stream)/i.test(message)
+  ) {
     return `truncated ${label}`;
   }
   if (/libpng read error/i.test(message)) return `truncated or corrupt ${label}`;
@@ -98,7 +107,8 @@ export async function validateImage(bytes: Buffer): Promise<ImageResult<ValidIma
 
   const key = formatKey(metadata.format, metadata.compression);
   const format = key ? FORMATS[key] : undefined;
-  if (!format) return { ok: false, reason: `unsupported image format (${metadata.format ?? 'unknown'})` };
+  if (!format)
+    return { ok: false, reason: `unsupported image format (${metadata.format ?? 'unknown'})` };
 
   const declaredPixels = (metadata.width ?? 0) * (metadata.height ?? 0);
   if (declaredPixels === 0) return { ok: false, reason: `corrupt ${format.label} (no dimensions)` };
@@ -120,7 +130,10 @@ export async function validateImage(bytes: Buffer): Promise<ImageResult<ValidIma
     return { ok: false, reason: decodeProblem(error, format.label) };
   }
 
-  const oriented = metadata.autoOrient ?? { width: metadata.width ?? 0, height: metadata.height ?? 0 };
+  const oriented = metadata.autoOrient ?? {
+    width: metadata.width ?? 0,
+    height: metadata.height ?? 0,
+  };
   return {
     ok: true,
     image: {
@@ -136,9 +149,12 @@ export async function validateImage(bytes: Buffer): Promise<ImageResult<ValidIma
 
 /** Where an original with this hash lives, relative to the data directory. */
 export function originalPath(collectionId: number, contentHash: string, extension: string): string {
-  return ['items', String(collectionId), contentHash.slice(0, 2), `${contentHash}.${extension}`].join(
-    '/',
-  );
+  return [
+    'items',
+    String(collectionId),
+    contentHash.slice(0, 2),
+    `${contentHash}.${extension}`,
+  ].join('/');
 }
 
 /** Writes a file so that readers never see half of it: a temporary file, then a rename. */

@@ -8,7 +8,12 @@ import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { sha256Hex, sizeProblem, storeImage } from '@/lib/images/image-store';
 import { createLogger } from '@/lib/log';
-import { listFolder, type FolderEntryNote, type FolderFile, type FolderLayout } from './folder-walk';
+import {
+  listFolder,
+  type FolderEntryNote,
+  type FolderFile,
+  type FolderLayout,
+} from './folder-walk';
 
 /**
  * Imports a folder of images into a collection (see folder-walk.ts for how the folder's layout
@@ -189,7 +194,11 @@ class FolderImport {
         // Copies found while this one was being validated may sort first; the item keeps the
         // first path in name order so that repeated imports describe it the same way.
         const sourceUri = [...entry.paths].sort()[0];
-        entry.itemId = insertItem(this.db, { ...item, sourceUri, title: titleFromPath(sourceUri) }).id;
+        entry.itemId = insertItem(this.db, {
+          ...item,
+          sourceUri,
+          title: titleFromPath(sourceUri),
+        }).id;
         entry.annotatable = true;
       }
     });
@@ -197,7 +206,10 @@ class FolderImport {
   }
 
   /** Annotations for the labels gathered per content, plus the conflicts found on the way. */
-  annotate(labelIds: Map<string, number>): { annotationsCreated: number; conflicts: LabelConflict[] } {
+  annotate(labelIds: Map<string, number>): {
+    annotationsCreated: number;
+    conflicts: LabelConflict[];
+  } {
     const { collectionId, userId } = this.options;
     const single = getCollection(this.db, collectionId)?.annotationMode === 'single';
     const annotations: NewAnnotation[] = [];
@@ -231,7 +243,8 @@ class FolderImport {
     );
     const failures = [...this.failures, ...contentFailures];
     // A copy of a refused file is reported as a failure, not as a duplicate.
-    const refusedCopies = contentFailures.length - [...this.byHash.values()].filter((e) => e.failure).length;
+    const refusedCopies =
+      contentFailures.length - [...this.byHash.values()].filter((e) => e.failure).length;
 
     return {
       added: this.added,
@@ -264,20 +277,30 @@ async function listRoot(root: string, layout: FolderLayout) {
     return await listFolder(root, layout);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : `cannot be read (${code})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a folder'
+          : `cannot be read (${code})`;
     throw new AppError('validation_failed', `The import folder ${root} ${why}.`);
   }
 }
 
 /** Imports every image of a folder into a collection and reports what happened to each file. */
-export async function importFolder(db: Db, options: FolderImportOptions): Promise<FolderImportReport> {
+export async function importFolder(
+  db: Db,
+  options: FolderImportOptions,
+): Promise<FolderImportReport> {
   const startedMs = Date.now();
   if (!getCollection(db, options.collectionId)) {
     throw new AppError('not_found', `Collection ${options.collectionId} was not found.`);
   }
 
   const listing = await listRoot(options.root, options.layout ?? 'auto');
-  log.info(`Importing ${listing.files.length} files from ${options.root} into collection ${options.collectionId}.`);
+  log.info(
+    `Importing ${listing.files.length} files from ${options.root} into collection ${options.collectionId}.`,
+  );
 
   const { labelIds, labelsCreated } = createLabels(db, options.collectionId, listing.files);
   const folderImport = new FolderImport(db, {

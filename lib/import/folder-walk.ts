@@ -37,9 +37,20 @@ export interface FolderListing {
 }
 
 const SYSTEM_FILES = new Set(['thumbs.db', 'desktop.ini', 'icon\r']);
-const METADATA_NAME = /^(readme|source|sources|license|licence|notice|credits|attribution|changelog)\b/i;
+const METADATA_NAME =
+  /^(readme|source|sources|license|licence|notice|credits|attribution|changelog)\b/i;
 const METADATA_EXTENSION = new Set([
-  '.md', '.txt', '.csv', '.tsv', '.json', '.jsonl', '.xml', '.yaml', '.yml', '.html', '.pdf',
+  '.md',
+  '.txt',
+  '.csv',
+  '.tsv',
+  '.json',
+  '.jsonl',
+  '.xml',
+  '.yaml',
+  '.yml',
+  '.html',
+  '.pdf',
 ]);
 
 export function isIgnoredName(name: string): boolean {
@@ -125,7 +136,10 @@ async function walkDirectory(state: WalkState, directory: string, parts: string[
 }
 
 /** Walks an import folder; throws only when the root itself cannot be read. */
-export async function listFolder(root: string, layout: FolderLayout = 'auto'): Promise<FolderListing> {
+export async function listFolder(
+  root: string,
+  layout: FolderLayout = 'auto',
+): Promise<FolderListing> {
   const realRoot = await fs.realpath(root);
   const state: WalkState = {
     realRoot,

@@ -22,14 +22,20 @@ function isInside(root: string, candidate: string): boolean {
  * The real path of a requested import folder, or an AppError saying why it may not be used.
  * A relative path is taken as relative to the first import root.
  */
-export async function resolveImportFolder(requested: string, importRoots: string[]): Promise<string> {
+export async function resolveImportFolder(
+  requested: string,
+  importRoots: string[],
+): Promise<string> {
   if (importRoots.length === 0) throw new AppError('forbidden', NO_IMPORT_ROOTS_MESSAGE);
 
   const absolute = path.resolve(importRoots[0], requested);
   const real = await fs.realpath(absolute).catch(() => null);
-  if (real === null) throw new AppError('validation_failed', `The folder ${absolute} does not exist.`);
+  if (real === null)
+    throw new AppError('validation_failed', `The folder ${absolute} does not exist.`);
 
-  const realRoots = await Promise.all(importRoots.map((root) => fs.realpath(root).catch(() => null)));
+  const realRoots = await Promise.all(
+    importRoots.map((root) => fs.realpath(root).catch(() => null)),
+  );
   if (!realRoots.some((root) => root !== null && isInside(root, real))) {
     throw new AppError(
       'forbidden',

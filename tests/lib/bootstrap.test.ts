@@ -24,11 +24,19 @@ function setEnv(values: Record<string, string | undefined>) {
 
 beforeEach(() => {
   app = startTestApp();
-  setEnv({ CURIO_ADMIN_EMAIL: ADMIN_EMAIL, CURIO_ADMIN_PASSWORD: ADMIN_PASSWORD, CURIO_SEED_DEMO: 'false' });
+  setEnv({
+    CURIO_ADMIN_EMAIL: ADMIN_EMAIL,
+    CURIO_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    CURIO_SEED_DEMO: 'false',
+  });
 });
 
 afterEach(() => {
-  setEnv({ CURIO_ADMIN_EMAIL: undefined, CURIO_ADMIN_PASSWORD: undefined, CURIO_SEED_DEMO: undefined });
+  setEnv({
+    CURIO_ADMIN_EMAIL: undefined,
+    CURIO_ADMIN_PASSWORD: undefined,
+    CURIO_SEED_DEMO: undefined,
+  });
   app.close();
 });
 

@@ -53,7 +53,9 @@ function progressPrinter(): (done: number, total: number) => void {
     const tenth = Math.floor((done / Math.max(total, 1)) * 10);
     if (tenth === lastTenth && done !== total) return;
     lastTenth = tenth;
-    process.stderr.write(`  ${done}/${total} files (${Math.round((done / Math.max(total, 1)) * 100)}%)\n`);
+    process.stderr.write(
+      `  ${done}/${total} files (${Math.round((done / Math.max(total, 1)) * 100)}%)\n`,
+    );
   };
 }
 
@@ -84,7 +86,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     args = parse(argv);
   } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : String((error as Error).message);
+    const message =
+      error instanceof z.ZodError
+        ? error.issues.map((issue) => issue.message).join('; ')
+        : String((error as Error).message);
     process.stderr.write(`${message}\n\n${HELP}\n`);
     return 1;
   }
@@ -116,7 +121,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${formatReport(report)}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`The import failed: ${isAppError(error) || error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `The import failed: ${isAppError(error) || error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   } finally {
     closeDb();

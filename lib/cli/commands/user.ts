@@ -24,7 +24,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
   // Only the line ending that `echo` or a here-string adds is dropped; other spaces are kept.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function addUser(argv: string[]): Promise<number> {
@@ -39,7 +41,9 @@ async function addUser(argv: string[]): Promise<number> {
   });
   const parsed = addSchema.safeParse({ ...values, passwordStdin: values['password-stdin'] });
   if (!parsed.success) {
-    process.stderr.write(`${parsed.error.issues.map((issue) => issue.message).join('; ')}\n\n${HELP}\n`);
+    process.stderr.write(
+      `${parsed.error.issues.map((issue) => issue.message).join('; ')}\n\n${HELP}\n`,
+    );
     return 1;
   }
   const args = parsed.data;

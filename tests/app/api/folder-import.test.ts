@@ -6,7 +6,14 @@ import { GET as getJob } from '@/app/api/jobs/[id]/route';
 import { createCollection } from '@/lib/collections/collection-repo';
 import { resetEnvForTests } from '@/lib/env';
 import type { Job } from '@/lib/jobs/job-repo';
-import { apiRequest, errorOf, params, signedInUser, startTestApp, type TestApp } from '../../helpers/app';
+import {
+  apiRequest,
+  errorOf,
+  params,
+  signedInUser,
+  startTestApp,
+  type TestApp,
+} from '../../helpers/app';
 import { makeImage, makeTruncatedJpeg, writeTree } from '../../helpers/images';
 
 let app: TestApp;
@@ -45,7 +52,10 @@ function startImport(cookie: string, folder: string) {
 
 async function waitForJob(cookie: string, id: number): Promise<Job> {
   for (;;) {
-    const response = await getJob(apiRequest(`/api/jobs/${id}`, { cookie }), params({ id: String(id) }));
+    const response = await getJob(
+      apiRequest(`/api/jobs/${id}`, { cookie }),
+      params({ id: String(id) }),
+    );
     const { job } = (await response.json()) as { job: Job };
     if (job.state !== 'queued' && job.state !== 'running') return job;
     await new Promise((resolve) => setTimeout(resolve, 50));

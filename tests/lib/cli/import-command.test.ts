@@ -41,7 +41,9 @@ describe('npm run curio -- import', () => {
     expect(stdout).toMatch(/labels created:\s+2 \(coastal, inland\)/);
     expect(stdout).toContain('inland/torn.jpg: truncated JPEG');
     const db = new Database(path.join(dir, 'data', 'curio.sqlite'), { readonly: true });
-    expect(db.prepare("select count(*) as n from annotations where source = 'import'").get()).toEqual({ n: 3 });
+    expect(
+      db.prepare("select count(*) as n from annotations where source = 'import'").get(),
+    ).toEqual({ n: 3 });
     db.close();
   });
 

@@ -71,7 +71,10 @@ describe('validateImage', () => {
 
     const result = await validateImage(bomb);
 
-    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/^larger than 100 megapixels/) });
+    expect(result).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^larger than 100 megapixels/),
+    });
   });
 });
 
@@ -86,8 +89,15 @@ describe('storeImage', () => {
     const { contentHash, filePath } = result.image;
     expect(filePath).toBe(`items/7/${contentHash.slice(0, 2)}/${contentHash}.png`);
     expect(fs.readFileSync(path.join(dataDir, filePath)).equals(bytes)).toBe(true);
-    expect(result.image).toMatchObject({ mimeType: 'image/png', width: 30, height: 12, sizeBytes: bytes.length });
-    expect(fs.readdirSync(path.dirname(path.join(dataDir, filePath)))).toEqual([`${contentHash}.png`]);
+    expect(result.image).toMatchObject({
+      mimeType: 'image/png',
+      width: 30,
+      height: 12,
+      sizeBytes: bytes.length,
+    });
+    expect(fs.readdirSync(path.dirname(path.join(dataDir, filePath)))).toEqual([
+      `${contentHash}.png`,
+    ]);
   });
 
   it('writes nothing for an image it refuses', async () => {

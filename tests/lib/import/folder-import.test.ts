@@ -107,11 +107,18 @@ describe('importFolder', () => {
     writeTree(source, { 'cat/a.jpg': await makeImage(1), 'dog/b.jpg': await makeImage(2) });
     const { id } = collection();
     await run(id);
-    const annotationsBefore = testDb.db.$client.prepare('select count(*) as n from annotations').get();
+    const annotationsBefore = testDb.db.$client
+      .prepare('select count(*) as n from annotations')
+      .get();
 
     const again = await run(id);
 
-    expect(again).toMatchObject({ added: 0, alreadyPresent: 2, labelsCreated: [], annotationsCreated: 0 });
+    expect(again).toMatchObject({
+      added: 0,
+      alreadyPresent: 2,
+      labelsCreated: [],
+      annotationsCreated: 0,
+    });
     expect(itemCount(id)).toBe(2);
     expect(testDb.db.$client.prepare('select count(*) as n from annotations').get()).toEqual(
       annotationsBefore,
@@ -143,13 +150,20 @@ describe('importFolder', () => {
 
   it('gives an image found in two label folders both labels in a multi-label collection', async () => {
     const shared = await makeImage(7);
-    writeTree(source, { 'boat/x.jpg': shared, 'river/x-copy.jpg': shared, 'river/y.jpg': await makeImage(8) });
+    writeTree(source, {
+      'boat/x.jpg': shared,
+      'river/x-copy.jpg': shared,
+      'river/y.jpg': await makeImage(8),
+    });
     const { id } = collection('multi');
 
     const report = await run(id);
 
     expect(report).toMatchObject({ added: 2, duplicates: 1, annotationsCreated: 2, conflicts: [] });
-    expect(labelsBySourceUri(id)).toEqual({ 'boat/x.jpg': ['boat', 'river'], 'river/y.jpg': ['river'] });
+    expect(labelsBySourceUri(id)).toEqual({
+      'boat/x.jpg': ['boat', 'river'],
+      'river/y.jpg': ['river'],
+    });
   });
 
   it('imports an image found in two label folders unlabeled in a single-label collection and reports the conflict', async () => {
@@ -159,7 +173,9 @@ describe('importFolder', () => {
 
     const report = await run(id);
 
-    expect(report.conflicts).toEqual([{ paths: ['boat/x.jpg', 'river/x-copy.jpg'], labels: ['boat', 'river'] }]);
+    expect(report.conflicts).toEqual([
+      { paths: ['boat/x.jpg', 'river/x-copy.jpg'], labels: ['boat', 'river'] },
+    ]);
     expect(report).toMatchObject({ added: 1, annotationsCreated: 0 });
   });
 
@@ -181,7 +197,12 @@ describe('importFolder', () => {
     const bytes = await makeImage(11);
     writeTree(source, { 'flat/a.jpg': bytes });
     const { id } = collection();
-    await importFolder(testDb.db, { root: source, collectionId: id, dataDir: testDb.dir, layout: 'flat' });
+    await importFolder(testDb.db, {
+      root: source,
+      collectionId: id,
+      dataDir: testDb.dir,
+      layout: 'flat',
+    });
 
     const report = await run(id);
 
@@ -216,6 +237,8 @@ describe('importFolder', () => {
   });
 
   it('says so when the folder does not exist', async () => {
-    await expect(run(collection().id, path.join(source, 'missing'))).rejects.toThrow(/does not exist/);
+    await expect(run(collection().id, path.join(source, 'missing'))).rejects.toThrow(
+      /does not exist/,
+    );
   });
 });

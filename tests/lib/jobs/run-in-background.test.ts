@@ -38,7 +38,10 @@ describe('runJob', () => {
       throw new Error('The disk is full.');
     });
 
-    expect(getJob(testDb.db, job.id)).toMatchObject({ state: 'failed', error: 'The disk is full.' });
+    expect(getJob(testDb.db, job.id)).toMatchObject({
+      state: 'failed',
+      error: 'The disk is full.',
+    });
   });
 
   it('marks a job cancelled when its work reports that it stopped early', async () => {

@@ -98,8 +98,9 @@ export function FolderImportForm({
   if (importRoots.length === 0) {
     return (
       <p className="text-sm">
-        No server folders are open for import. Set <code>CURIO_IMPORT_ROOTS</code> to a comma-separated
-        list of folders (for example <code>CURIO_IMPORT_ROOTS=/srv/images</code>) and restart Curio.
+        No server folders are open for import. Set <code>CURIO_IMPORT_ROOTS</code> to a
+        comma-separated list of folders (for example <code>CURIO_IMPORT_ROOTS=/srv/images</code>)
+        and restart Curio.
       </p>
     );
   }
@@ -121,7 +122,8 @@ export function FolderImportForm({
             className="input font-mono"
           />
           <p id="folder-hint" className="hint">
-            A folder inside {importRoots.length === 1 ? 'the import root' : 'one of the import roots'}:{' '}
+            A folder inside{' '}
+            {importRoots.length === 1 ? 'the import root' : 'one of the import roots'}:{' '}
             {importRoots.map((root, index) => (
               <span key={root}>
                 {index > 0 && ', '}
@@ -214,7 +216,9 @@ function ImportReportView({ report }: { report: ImportReport }) {
       )}
       {report.conflicts.length > 0 && (
         <div>
-          <h3 className="font-semibold">Imported without a label (found in several label folders)</h3>
+          <h3 className="font-semibold">
+            Imported without a label (found in several label folders)
+          </h3>
           <ul className="list-disc pl-5 text-sm">
             {report.conflicts.map((conflict) => (
               <li key={conflict.paths.join('|')}>

@@ -42,8 +42,8 @@ export default async function ImportPage({ params }: Props) {
         </section>
       ) : (
         <p className="card p-6 text-sm">
-          Importing a folder from the server is for administrators. Ask one to import your images, or
-          to run <code>npm run curio -- import</code> on the server.
+          Importing a folder from the server is for administrators. Ask one to import your images,
+          or to run <code>npm run curio -- import</code> on the server.
         </p>
       )}
 
