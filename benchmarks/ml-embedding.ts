@@ -53,7 +53,10 @@ async function sampleImages(count: number): Promise<{ files: string[]; source: s
     for (const pool of pools) if (pool[i] && files.length < count) files.push(pool[i] as string);
   }
   if (files.length > 0) return { files, source: `${DATASETS} (${SAMPLE_FOLDERS.join(', ')})` };
-  return { files: await generateImages(count), source: 'generated noise images (no shared data sets)' };
+  return {
+    files: await generateImages(count),
+    source: 'generated noise images (no shared data sets)',
+  };
 }
 
 async function generateImages(count: number): Promise<string[]> {
@@ -62,7 +65,9 @@ async function generateImages(count: number): Promise<string[]> {
     Array.from({ length: count }, async (_, index) => {
       const file = path.join(dir, `image-${index}.jpg`);
       const pixels = Buffer.alloc(400 * 300 * 3).map((_, i) => (i * (index + 7)) % 251);
-      await sharp(pixels, { raw: { width: 400, height: 300, channels: 3 } }).jpeg().toFile(file);
+      await sharp(pixels, { raw: { width: 400, height: 300, channels: 3 } })
+        .jpeg()
+        .toFile(file);
       return file;
     }),
   );
@@ -71,7 +76,9 @@ async function generateImages(count: number): Promise<string[]> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 async function measureEmbedding(
@@ -108,7 +115,13 @@ async function measureDecoding(files: string[]): Promise<Row> {
     await Promise.all(files.slice(start, start + inFlight).map((file) => readRgb(file, 224)));
   }
   const seconds = (performance.now() - startedAt) / 1000;
-  return { what: 'sharp decode → 224 px', backend: 'libvips', workers: '4 in flight', images: files.length, imagesPerSecond: files.length / seconds };
+  return {
+    what: 'sharp decode → 224 px',
+    backend: 'libvips',
+    workers: '4 in flight',
+    images: files.length,
+    imagesPerSecond: files.length / seconds,
+  };
 }
 
 /** The plain-JS cpu backend on a few images, to show what a silent fallback to it would cost. */
@@ -126,7 +139,13 @@ async function measureCpuBackend(files: string[]): Promise<Row> {
   await backbone.embed(batch);
   const seconds = (performance.now() - startedAt) / 1000;
   backbone.dispose();
-  return { what: 'mobilenet-v2 224 px', backend: 'cpu', workers: 'in-process', images: files.length, imagesPerSecond: files.length / seconds };
+  return {
+    what: 'mobilenet-v2 224 px',
+    backend: 'cpu',
+    workers: 'in-process',
+    images: files.length,
+    imagesPerSecond: files.length / seconds,
+  };
 }
 
 interface TorchFigures {
@@ -142,14 +161,23 @@ function measureTorch(size: number): TorchFigures | string {
     const line = run.stdout?.trim().split('\n').at(-1);
     if (run.status === 0 && line) return JSON.parse(line) as TorchFigures;
   }
-  return 'python3 with torch and torchvision not found (apt-get install python3-torch python3-torchvision)';
+  return 'no python3 with torch (apt-get install -y python3-torch python3-torchvision)';
 }
 
 function printTable(rows: Row[]): void {
   const header = ['what', 'backend', 'workers', 'images', 'img/s'];
-  const cells = rows.map((row) => [row.what, row.backend, row.workers, String(row.images), row.imagesPerSecond.toFixed(1)]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)));
-  const format = (cell: string[]) => cell.map((value, column) => value.padEnd(widths[column] as number)).join('  ');
+  const cells = rows.map((row) => [
+    row.what,
+    row.backend,
+    row.workers,
+    String(row.images),
+    row.imagesPerSecond.toFixed(1),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)),
+  );
+  const format = (cell: string[]) =>
+    cell.map((value, column) => value.padEnd(widths[column] as number)).join('  ');
   console.log(format(header));
   console.log(widths.map((width) => '-'.repeat(width)).join('  '));
   for (const cell of cells) console.log(format(cell));
@@ -159,12 +187,24 @@ function printTorchComparison(rows: Row[], torch: TorchFigures | string): void {
   if (typeof torch === 'string') return console.log(`\ntorch: ${torch}`);
 
   const tfjs = (workers: (w: string) => boolean) =>
-    rows.find((row) => row.what === 'mobilenet-v2 224 px' && row.backend !== 'cpu' && workers(row.workers));
+    rows.find(
+      (row) => row.what === 'mobilenet-v2 224 px' && row.backend !== 'cpu' && workers(row.workers),
+    );
   const single = tfjs((w) => w === 'in-process');
   const pooled = tfjs((w) => w.endsWith('workers'));
   console.log(`\ntorch ${torch.torch}, MobileNetV2 224 px, random weights, CPU:`);
-  console.log(`  1 thread: ${torch.one_thread.toFixed(1)} img/s; TF.js in-process / torch = ${((single?.imagesPerSecond ?? 0) / torch.one_thread).toFixed(2)}`);
-  console.log(`  ${torch.threads} threads: ${torch.all_threads.toFixed(1)} img/s; TF.js pool / torch = ${((pooled?.imagesPerSecond ?? 0) / torch.all_threads).toFixed(2)}`);
+  const ratio = (tfjsRate: number | undefined, torchRate: number) =>
+    ((tfjsRate ?? 0) / torchRate).toFixed(2);
+  const oneThread = torch.one_thread.toFixed(1);
+  const allThreads = torch.all_threads.toFixed(1);
+  console.log(
+    `  1 thread: ${oneThread} img/s; TF.js in-process / torch = ` +
+      ratio(single?.imagesPerSecond, torch.one_thread),
+  );
+  console.log(
+    `  ${torch.threads} threads: ${allThreads} img/s; TF.js pool / torch = ` +
+      ratio(pooled?.imagesPerSecond, torch.all_threads),
+  );
 }
 
 export async function run(args: string[]): Promise<void> {

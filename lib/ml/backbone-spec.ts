@@ -17,7 +17,7 @@ export const normalizationSchema = z.discriminatedUnion('kind', [
 ]);
 export type Normalization = z.infer<typeof normalizationSchema>;
 
-/** mean: the feature output is N×H×W×C and Curio averages it over H and W; none: already N×C. */
+/** mean: the features are N×H×W×C and Curio averages over H and W; none: they are N×C. */
 export const POOLINGS = ['mean', 'none'] as const;
 export type Pooling = (typeof POOLINGS)[number];
 
@@ -39,7 +39,7 @@ export interface BackboneSpec {
   source: BackboneSource;
   format: BackboneFormat;
   inputSize: number;
-  /** Whether the network accepts input sizes other than its native one (cut before fixed pooling). */
+  /** Whether other input sizes work (the network is cut before any fixed-size pooling). */
   flexibleInput: boolean;
   /** Layer name (layers format) or output node name (graph format) to read the features from. */
   featureNode?: string;

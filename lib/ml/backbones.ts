@@ -23,8 +23,8 @@ const log = createLogger('ml:backbones');
 const UNIT_RANGE = { kind: 'range', min: 0, max: 1 } as const;
 
 const MID_FEATURE_NODE =
-  'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/' +
-  'StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze';
+  'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/' +
+  'StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze';
 
 // The nsfwjs networks end in a fixed 7×7 / 8×8 average pooling; the layers models are cut just
 // before it and averaged here, so they accept any input size. The graph model cannot be cut
@@ -33,7 +33,8 @@ const BUILT_IN: readonly BackboneSpec[] = [
   {
     id: 'mobilenet-v2',
     name: 'MobileNetV2 (nsfwjs)',
-    description: 'MobileNetV2 1.0 bundled with nsfwjs; fast; upper blocks tuned for NSFW detection.',
+    description:
+      'MobileNetV2 1.0 bundled with nsfwjs; fast; upper blocks tuned for NSFW detection.',
     source: { kind: 'nsfwjs', model: 'mobilenet_v2' },
     format: 'layers',
     inputSize: 224,
@@ -59,7 +60,8 @@ const BUILT_IN: readonly BackboneSpec[] = [
   {
     id: 'inception-v3',
     name: 'InceptionV3 (nsfwjs)',
-    description: 'InceptionV3 bundled with nsfwjs; richer features, about 8× slower than MobileNetV2.',
+    description:
+      'InceptionV3 bundled with nsfwjs; richer features, about 8× slower than MobileNetV2.',
     source: { kind: 'nsfwjs', model: 'inception_v3' },
     format: 'layers',
     inputSize: 299,
@@ -161,7 +163,9 @@ async function loadFeatureModel(spec: BackboneSpec, runtime: TfRuntime): Promise
   if (spec.format === 'graph') {
     const model: GraphModel = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
     const run = (input: Tensor) => {
-      const output = spec.featureNode ? model.execute(input, spec.featureNode) : model.execute(input);
+      const output = spec.featureNode
+        ? model.execute(input, spec.featureNode)
+        : model.execute(input);
       return Array.isArray(output) ? (output[0] as Tensor) : output;
     };
     return { run, dispose: () => model.dispose() };
@@ -174,7 +178,10 @@ async function loadFeatureModel(spec: BackboneSpec, runtime: TfRuntime): Promise
   const handler = tf.io.fromMemory({ ...artifacts, modelTopology });
   const model: LayersModel = await tf.loadLayersModel(handler, { strict: false });
   assertAllWeightsLoaded(spec, model, artifacts.weightSpecs ?? []);
-  return { run: (input) => model.apply(input, { training: false }) as Tensor, dispose: () => model.dispose() };
+  return {
+    run: (input) => model.apply(input, { training: false }) as Tensor,
+    dispose: () => model.dispose(),
+  };
 }
 
 /** Non-strict loading would keep random initial values for a weight missing from the file. */
@@ -189,7 +196,9 @@ function assertAllWeightsLoaded(
 
   model.dispose();
   const names = missing.slice(0, 3).map((weight) => weight.originalName);
-  throw new Error(`The ${spec.id} weights lack ${missing.length} tensors, such as ${names.join(', ')}.`);
+  throw new Error(
+    `The ${spec.id} weights lack ${missing.length} tensors, such as ${names.join(', ')}.`,
+  );
 }
 
 function splitRows(data: Float32Array, count: number): Float32Array[] {
@@ -198,7 +207,10 @@ function splitRows(data: Float32Array, count: number): Float32Array[] {
 }
 
 /** Builds a backbone's feature extractor on the given runtime; dispose() frees its weights. */
-export async function loadBackbone(spec: BackboneSpec, runtime: TfRuntime): Promise<LoadedBackbone> {
+export async function loadBackbone(
+  spec: BackboneSpec,
+  runtime: TfRuntime,
+): Promise<LoadedBackbone> {
   const { tf } = runtime;
   const startedAt = Date.now();
   const model = await loadFeatureModel(spec, runtime);

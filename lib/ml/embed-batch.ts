@@ -39,7 +39,9 @@ export async function decodeBatch(
   spec: BackboneSpec,
   resize: ResizePolicy = 'squish',
 ): Promise<DecodedBatch> {
-  const settled = await Promise.allSettled(files.map((file) => readRgb(file, spec.inputSize, resize)));
+  const settled = await Promise.allSettled(
+    files.map((file) => readRgb(file, spec.inputSize, resize)),
+  );
   const offsets: number[] = [];
   const errors: BatchError[] = [];
 

@@ -47,7 +47,10 @@ function startWorker(entry: string, setup: WorkerSetup): Promise<Worker> {
     worker.once('message', (raw: unknown) => {
       const message = fromWorkerSchema.safeParse(raw);
       if (message.success && message.data.type === 'ready') resolve(worker);
-      else fail(message.success && message.data.type === 'failed' ? message.data.message : 'bad hello');
+      else
+        fail(
+          message.success && message.data.type === 'failed' ? message.data.message : 'bad hello',
+        );
     });
     worker.once('error', (error) => fail(error.message));
     worker.once('exit', (code) => fail(`the worker exited with code ${code} while starting`));
@@ -61,7 +64,9 @@ async function startWorkers(count: number, setup: WorkerSetup): Promise<Worker[]
   const started = await Promise.allSettled(
     Array.from({ length: count }, () => startWorker(entry, setup)),
   );
-  const workers = started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  const workers = started.flatMap((outcome) =>
+    outcome.status === 'fulfilled' ? [outcome.value] : [],
+  );
   const failure = started.find((outcome) => outcome.status === 'rejected');
   if (failure && workers.length === 0) throw (failure as PromiseRejectedResult).reason;
   return workers;

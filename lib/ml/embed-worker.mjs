@@ -10,5 +10,8 @@ try {
   await import('./embed-worker.ts');
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  parentPort?.postMessage({ type: 'failed', message: `The embedding worker cannot start: ${message}` });
+  parentPort?.postMessage({
+    type: 'failed',
+    message: `The embedding worker cannot start: ${message}`,
+  });
 }

@@ -2,7 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { candidatesFor, selectBackend } from './backend';
 import { loadBackbone } from './backbones';
 import { decodeBatch, embedDecoded } from './embed-batch';
-import { fromWorkerSchema, toWorkerSchema, workerSetupSchema, type FromWorker } from './embed-worker-protocol';
+import {
+  fromWorkerSchema,
+  toWorkerSchema,
+  workerSetupSchema,
+  type FromWorker,
+} from './embed-worker-protocol';
 
 /**
  * An embedding worker thread: its own TF.js runtime and copy of the backbone, so that two
@@ -26,7 +31,9 @@ async function start(): Promise<void> {
 
     previous = previous.then(async () => {
       const result = await embedDecoded(backbone, await decoded);
-      const buffers = result.vectors.flatMap((vector) => (vector ? [vector.buffer as ArrayBuffer] : []));
+      const buffers = result.vectors.flatMap((vector) =>
+        vector ? [vector.buffer as ArrayBuffer] : [],
+      );
       post({ type: 'result', batchId: message.batchId, ...result }, buffers);
     });
   });

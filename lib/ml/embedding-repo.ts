@@ -100,9 +100,12 @@ export async function ensureEmbeddings(
   const backbone = resolveBackbone(options.backbone).id;
   const pending = listItemsWithoutEmbedding(db, options.collectionId, backbone);
   const cached = countItems(db, options.collectionId) - pending.length;
-  if (pending.length === 0) return { backbone, computed: 0, cached, failed: [], imagesPerSecond: 0 };
+  if (pending.length === 0)
+    return { backbone, computed: 0, cached, failed: [], imagesPerSecond: 0 };
 
-  log.info(`Embedding ${pending.length} items of collection ${options.collectionId} with ${backbone}.`);
+  log.info(
+    `Embedding ${pending.length} items of collection ${options.collectionId} with ${backbone}.`,
+  );
   let computed = 0;
   const embedOptions: EmbedOptions = {
     backbone: options.backbone,

@@ -72,7 +72,12 @@ interface InferredFields {
 /** What model.json alone tells: format, input size, and the last global pooling layer. */
 export function inferFromModelJson(modelJson: ModelJson): InferredFields {
   if (modelJson.format === 'graph-model') {
-    return { format: 'graph', inputSize: graphInputSize(modelJson), pooling: 'mean', flexibleInput: false };
+    return {
+      format: 'graph',
+      inputSize: graphInputSize(modelJson),
+      pooling: 'mean',
+      flexibleInput: false,
+    };
   }
 
   const layers = listLayers(modelJson.modelTopology);

@@ -80,7 +80,9 @@ export function readNsfwjsArtifacts(model: string): {
   const modelJson = readNsfwjsModelJson(model);
   const parts = modelJson.weightsManifest.flatMap((group) =>
     group.paths.map((shard) => {
-      const base64 = z.string().parse(requireBundle(path.join(nsfwjsModelsDir(), model, `${shard}.min.js`)));
+      const base64 = z
+        .string()
+        .parse(requireBundle(path.join(nsfwjsModelsDir(), model, `${shard}.min.js`)));
       return new Uint8Array(Buffer.from(base64, 'base64'));
     }),
   );

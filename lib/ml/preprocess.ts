@@ -40,7 +40,10 @@ export class ImageReadError extends Error {
 function affineFor(normalization: Normalization): { scale: number[]; offset: number[] } {
   if (normalization.kind === 'range') {
     const scale = (normalization.max - normalization.min) / 255;
-    return { scale: [scale, scale, scale], offset: [normalization.min, normalization.min, normalization.min] };
+    return {
+      scale: [scale, scale, scale],
+      offset: [normalization.min, normalization.min, normalization.min],
+    };
   }
   const { mean, std } = normalization;
   return {
@@ -59,7 +62,8 @@ export function normalizeInto(
   const { scale, offset: shift } = affineFor(normalization);
   for (let i = 0; i < rgb.length; i++) {
     const channel = i % CHANNELS;
-    target[offset + i] = (rgb[i] as number) * (scale[channel] as number) + (shift[channel] as number);
+    target[offset + i] =
+      (rgb[i] as number) * (scale[channel] as number) + (shift[channel] as number);
   }
 }
 
@@ -92,7 +96,10 @@ export async function readRgb(
 }
 
 /** One image as normalised floats, inputSize × inputSize × 3. */
-export async function preprocessImage(file: string, options: PreprocessOptions): Promise<Float32Array> {
+export async function preprocessImage(
+  file: string,
+  options: PreprocessOptions,
+): Promise<Float32Array> {
   const rgb = await readRgb(file, options.inputSize, options.resize);
   const pixels = new Float32Array(rgb.length);
   normalizeInto(rgb, options.normalization, pixels);

@@ -26,7 +26,9 @@ afterAll(() => {
 });
 
 async function embedPattern(pattern: Pattern, shift = 0): Promise<Float32Array> {
-  const file = await writePatternImage(path.join(dir, `${pattern}-${shift}.png`), pattern, { shift });
+  const file = await writePatternImage(path.join(dir, `${pattern}-${shift}.png`), pattern, {
+    shift,
+  });
   const pixels = await preprocessImage(file, backbone.spec);
   const [vector] = await backbone.embed(pixels);
   return vector as Float32Array;
@@ -40,7 +42,10 @@ describe('resolveBackbone', () => {
   });
 
   it('keys a resized backbone by its size so its vectors are cached apart', () => {
-    expect(resolveBackbone('mobilenet-v2@128')).toMatchObject({ id: 'mobilenet-v2@128', inputSize: 128 });
+    expect(resolveBackbone('mobilenet-v2@128')).toMatchObject({
+      id: 'mobilenet-v2@128',
+      inputSize: 128,
+    });
   });
 
   it('refuses another size for a graph model whose input is fixed', () => {
@@ -119,7 +124,10 @@ describe('a backbone from a model folder', () => {
         const manifest = [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }];
         const json = { modelTopology: artifacts.modelTopology, weightsManifest: manifest };
         fs.writeFileSync(path.join(folder, 'model.json'), JSON.stringify(json));
-        fs.writeFileSync(path.join(folder, 'weights.bin'), Buffer.from(artifacts.weightData as ArrayBuffer));
+        fs.writeFileSync(
+          path.join(folder, 'weights.bin'),
+          Buffer.from(artifacts.weightData as ArrayBuffer),
+        );
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
@@ -137,7 +145,12 @@ describe('a backbone from a model folder', () => {
     const vectors = await loaded.embed(new Float32Array(2 * 48 * 48 * 3).fill(0.5));
     loaded.dispose();
 
-    expect(spec).toMatchObject({ id: 'tiny', format: 'layers', inputSize: 48, flexibleInput: true });
+    expect(spec).toMatchObject({
+      id: 'tiny',
+      format: 'layers',
+      inputSize: 48,
+      flexibleInput: true,
+    });
     expect(vectors.map((vector) => vector.length)).toEqual([6, 6]);
   });
 
@@ -147,25 +160,38 @@ describe('a backbone from a model folder', () => {
 
     const spec = resolveBackbone(folder);
 
-    expect(spec).toMatchObject({ id: 'bare-model', featureNode: 'gap', pooling: 'none', inputSize: 32 });
+    expect(spec).toMatchObject({
+      id: 'bare-model',
+      featureNode: 'gap',
+      pooling: 'none',
+      inputSize: 32,
+    });
     expect(spec.assumptions).toHaveLength(1);
   });
 
   it('rejects a descriptor with a bad field, naming it', async () => {
     const folder = path.join(dir, 'bad');
     await saveTinyModel(folder);
-    fs.writeFileSync(path.join(folder, 'curio-backbone.json'), JSON.stringify({ id: 'bad', pooling: 'max' }));
+    fs.writeFileSync(
+      path.join(folder, 'curio-backbone.json'),
+      JSON.stringify({ id: 'bad', pooling: 'max' }),
+    );
 
     expect(() => resolveBackbone(folder)).toThrow(/curio-backbone\.json is invalid: pooling/);
   });
 
-  it.skipIf(!fs.existsSync(SHARED_BACKBONE))('loads the read-only ImageNet MobileNet folder', async () => {
-    const spec = resolveBackbone(SHARED_BACKBONE, { normalization: { kind: 'range', min: -1, max: 1 } });
-    const loaded = await loadBackbone(spec, runtime);
-    const [vector] = await loaded.embed(new Float32Array(224 * 224 * 3));
-    loaded.dispose();
+  it.skipIf(!fs.existsSync(SHARED_BACKBONE))(
+    'loads the read-only ImageNet MobileNet folder',
+    async () => {
+      const spec = resolveBackbone(SHARED_BACKBONE, {
+        normalization: { kind: 'range', min: -1, max: 1 },
+      });
+      const loaded = await loadBackbone(spec, runtime);
+      const [vector] = await loaded.embed(new Float32Array(224 * 224 * 3));
+      loaded.dispose();
 
-    expect(spec).toMatchObject({ featureNode: 'features_gap', inputSize: 224, assumptions: [] });
-    expect(vector).toHaveLength(1024);
-  });
+      expect(spec).toMatchObject({ featureNode: 'features_gap', inputSize: 224, assumptions: [] });
+      expect(vector).toHaveLength(1024);
+    },
+  );
 });

@@ -45,7 +45,9 @@ describe('embedFiles', () => {
     expect(result.errors).toEqual([
       { index: 4, file: files[4], message: expect.stringContaining('broken.jpg') },
     ]);
-    expect(result.vectors.filter((vector) => vector?.length === 1280)).toHaveLength(files.length - 1);
+    expect(result.vectors.filter((vector) => vector?.length === 1280)).toHaveLength(
+      files.length - 1,
+    );
     expect(progress).toEqual([4, 8, 10]);
   });
 

@@ -89,7 +89,11 @@ describe('ensureEmbeddings', () => {
     const [item] = await makeItems(collection.id, 1);
     await makeItems(other.id, 1);
 
-    await ensureEmbeddings(database.db, { collectionId: collection.id, backbone: BACKBONE, dataDir: database.dir });
+    await ensureEmbeddings(database.db, {
+      collectionId: collection.id,
+      backbone: BACKBONE,
+      dataDir: database.dir,
+    });
 
     expect(loadEmbeddings(database.db, collection.id, BACKBONE).size).toBe(1);
     expect(loadEmbeddings(database.db, other.id, BACKBONE).size).toBe(0);

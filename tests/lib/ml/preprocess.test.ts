@@ -26,13 +26,15 @@ function pixelAt(rgb: Uint8Array, size: number, x: number, y: number): number[] 
 }
 
 function expectClose(actual: number[], expected: number[], tolerance = 12): void {
-  actual.forEach((value, channel) => expect(Math.abs(value - (expected[channel] as number))).toBeLessThanOrEqual(tolerance));
+  actual.forEach((value, channel) =>
+    expect(Math.abs(value - (expected[channel] as number))).toBeLessThanOrEqual(tolerance),
+  );
 }
 
 describe('readRgb', () => {
   it('applies the EXIF orientation so a rotated photo comes out upright', async () => {
     const file = path.join(dir, 'rotated.jpg');
-    // Orientation 6: the viewer turns the stored image 90° clockwise, so its left half goes on top.
+    // Orientation 6: viewers turn the stored image 90° clockwise, putting its left half on top.
     await sharp(redBlueHalves(64, 32), { raw: { width: 64, height: 32, channels: 3 } })
       .jpeg({ quality: 95 })
       .withMetadata({ orientation: 6 })
@@ -77,7 +79,9 @@ describe('readRgb', () => {
   it('letterboxes a wide image with white bands instead of stretching it', async () => {
     const file = path.join(dir, 'wide.png');
     const black = Buffer.alloc(40 * 10 * 3, 0);
-    await sharp(black, { raw: { width: 40, height: 10, channels: 3 } }).png().toFile(file);
+    await sharp(black, { raw: { width: 40, height: 10, channels: 3 } })
+      .png()
+      .toFile(file);
 
     const squished = await readRgb(file, 8, 'squish');
     const boxed = await readRgb(file, 8, 'letterbox');
@@ -88,7 +92,9 @@ describe('readRgb', () => {
   });
 
   it('names the file when a JPEG is cut short', async () => {
-    const whole = await sharp(redBlueHalves(64, 64), { raw: { width: 64, height: 64, channels: 3 } })
+    const whole = await sharp(redBlueHalves(64, 64), {
+      raw: { width: 64, height: 64, channels: 3 },
+    })
       .jpeg()
       .toBuffer();
     const file = path.join(dir, 'truncated.jpg');
@@ -112,7 +118,9 @@ describe('readRgb', () => {
 describe('preprocessImage', () => {
   it('scales pixels to the range the backbone expects', async () => {
     const file = path.join(dir, 'halves.png');
-    await sharp(redBlueHalves(16, 16), { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(file);
+    await sharp(redBlueHalves(16, 16), { raw: { width: 16, height: 16, channels: 3 } })
+      .png()
+      .toFile(file);
 
     const unit = await preprocessImage(file, {
       inputSize: 16,
@@ -130,7 +138,9 @@ describe('preprocessImage', () => {
 
   it('applies a per-channel mean and standard deviation', async () => {
     const file = path.join(dir, 'halves-mean-std.png');
-    await sharp(redBlueHalves(16, 16), { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(file);
+    await sharp(redBlueHalves(16, 16), { raw: { width: 16, height: 16, channels: 3 } })
+      .png()
+      .toFile(file);
 
     const pixels = await preprocessImage(file, {
       inputSize: 16,
