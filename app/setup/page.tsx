@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
+import { connection } from 'next/server';
 import { AuthCard } from '@/components/auth-card';
 import { getDb } from '@/db/client';
 import { isSetupOpen } from '@/lib/auth/account-service';
@@ -9,7 +10,9 @@ import { SetupForm } from './setup-form';
 export const metadata: Metadata = { title: 'Set up' };
 
 /** Only while Curio has no accounts; afterwards everyone is sent to sign in. */
-export default function SetupPage() {
+export default async function SetupPage() {
+  // Whether setup is open is a per-request fact, never something to prerender at build time.
+  await connection();
   if (!isSetupOpen(getDb())) redirect('/sign-in');
 
   return (

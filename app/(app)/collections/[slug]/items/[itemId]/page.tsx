@@ -55,7 +55,9 @@ function HistoryEntry(props: { entry: AnnotationRecord; labelsById: Map<number, 
       <div className="flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span>
           <span className="font-medium">{KIND_TEXT[entry.kind]}</span> by{' '}
-          {entry.userName ?? <span className="italic">no account (CLI)</span>}
+          {entry.userName ?? (
+            <span className="italic">{entry.source === 'import' ? 'an import' : 'the command line'}</span>
+          )}
         </span>
         <time dateTime={new Date(entry.createdAt).toISOString()} className="text-xs text-muted tabular-nums">
           {formatTime(entry.createdAt)}

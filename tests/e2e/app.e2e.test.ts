@@ -1,0 +1,106 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser } from './browser';
+import { E2E_ADMIN, startServer, type RunningServer } from './server';
+
+/**
+ * The signed-in app in a real browser against the production build, with the demo collection
+ * that the server seeds on its first start. Screenshots for the README are written on the way.
+ */
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const VIEWPORT = { width: 1280, height: 800 };
+const CURATOR = { email: 'curator@curio.test', name: 'Cora Curator', password: 'curator passphrase' };
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page: Page, account: { email: string; password: string }) {
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** True once every thumbnail in the grid has decoded to real pixels. */
+function thumbnailsLoaded(page: Page) {
+  return page.waitForFunction(() => {
+    const images = [...document.querySelectorAll<HTMLImageElement>('ul[aria-label="Items"] img')];
+    return images.length > 0 && images.every((image) => image.complete && image.naturalWidth > 0);
+  });
+}
+
+describe.skipIf(!hasChromium())('Curio in a browser', () => {
+  it('sends a signed-out visitor to sign in, then shows the demo collection with its thumbnails', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+
+    await page.goto(`${server.baseUrl}/collections`);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/collections');
+
+    await signIn(page, { email: E2E_ADMIN.email, password: 'a wrong password' });
+    await page.getByText('do not match an active account').waitFor();
+    await signIn(page, E2E_ADMIN);
+    await page.waitForURL(`${server.baseUrl}/collections`);
+    await page.getByRole('link', { name: 'Demo collection', exact: true }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'collections.png') });
+
+    await page.getByRole('link', { name: 'Demo collection', exact: true }).click();
+    await page.waitForURL(/\/collections\/demo-collection$/);
+    await thumbnailsLoaded(page);
+    const tiles = await page.locator('ul[aria-label="Items"] > li').count();
+    expect(tiles).toBeGreaterThan(10);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid.png') });
+
+    await page.locator('ul[aria-label="Items"] > li a').nth(2).click();
+    await page.waitForURL(/\/items\/\d+$/);
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>('figure img');
+      return image !== null && image.complete && image.naturalWidth > 0;
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'item.png') });
+
+    await context.close();
+  });
+
+  it('shows a curator the 403 page for the users admin', async () => {
+    const admin = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
+    const adminPage = await admin.newPage();
+    await adminPage.goto('/sign-in');
+    await signIn(adminPage, E2E_ADMIN);
+    await adminPage.waitForURL(/\/collections$/);
+    await adminPage.goto('/admin/users');
+    await adminPage.getByLabel('Name', { exact: true }).fill(CURATOR.name);
+    await adminPage.getByLabel('Email', { exact: true }).fill(CURATOR.email);
+    await adminPage.getByLabel('Role', { exact: true }).selectOption('curator');
+    await adminPage.getByLabel('Initial password').fill(CURATOR.password);
+    await adminPage.getByRole('button', { name: 'Create account' }).click();
+    await adminPage.getByRole('cell', { name: CURATOR.email }).waitFor();
+    await adminPage.screenshot({ path: path.join(SCREENSHOTS, 'users.png') });
+    await admin.close();
+
+    const curator = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
+    const page = await curator.newPage();
+    await page.goto('/sign-in');
+    await signIn(page, CURATOR);
+    await page.waitForURL(/\/collections$/);
+    expect(await page.getByRole('link', { name: 'Users' }).count()).toBe(0);
+
+    const response = await page.goto('/admin/users');
+    expect(response?.status()).toBe(403);
+    await page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+    await curator.close();
+  });
+});
