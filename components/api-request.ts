@@ -20,7 +20,8 @@ export async function apiRequest<T>(
 
   if (response.status === 204) return undefined as T;
   const payload: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(envelopeMessage(payload) ?? `The request failed (${response.status}).`);
+  if (!response.ok)
+    throw new Error(envelopeMessage(payload) ?? `The request failed (${response.status}).`);
   return payload as T;
 }
 

@@ -4,7 +4,10 @@ export function AuthCard({ title, children }: { title: string; children: React.R
     <main id="main" className="grid min-h-screen place-items-center px-4 py-10">
       <div className="w-full max-w-sm">
         <p className="mb-4 flex items-center justify-center gap-2 text-lg font-semibold">
-          <span aria-hidden="true" className="grid size-8 place-items-center rounded bg-accent text-white">
+          <span
+            aria-hidden="true"
+            className="grid size-8 place-items-center rounded bg-accent text-white"
+          >
             C
           </span>
           Curio

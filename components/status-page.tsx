@@ -1,11 +1,7 @@
 import Link from 'next/link';
 
 /** A calm full-page message for 403 and 404. */
-export function StatusPage(props: {
-  code: number;
-  title: string;
-  children: React.ReactNode;
-}) {
+export function StatusPage(props: { code: number; title: string; children: React.ReactNode }) {
   return (
     <main id="main" className="grid min-h-screen place-items-center px-4">
       <div className="card max-w-md p-8 text-center">

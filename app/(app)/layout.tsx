@@ -14,8 +14,14 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <div className="flex min-h-screen flex-col">
       <header className="bg-ink text-white">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-2.5">
-          <Link href="/collections" className="flex items-center gap-2 text-white no-underline hover:no-underline">
-            <span aria-hidden="true" className="grid size-7 place-items-center rounded bg-accent text-sm font-bold">
+          <Link
+            href="/collections"
+            className="flex items-center gap-2 text-white no-underline hover:no-underline"
+          >
+            <span
+              aria-hidden="true"
+              className="grid size-7 place-items-center rounded bg-accent text-sm font-bold"
+            >
               C
             </span>
             <span className="text-base font-semibold tracking-wide">Curio</span>

@@ -39,7 +39,14 @@ export function SetupForm({ minPasswordLength }: { minPasswordLength: number }) 
         <label htmlFor="email" className="field-label">
           Email
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required className="input" />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          className="input"
+        />
       </div>
       <div>
         <label htmlFor="password" className="field-label">

@@ -28,12 +28,23 @@ export function SignInForm({ next }: { next: string }) {
   }
 
   return (
-    <form onSubmit={submit} className="space-y-4" aria-describedby={error ? 'sign-in-error' : undefined}>
+    <form
+      onSubmit={submit}
+      className="space-y-4"
+      aria-describedby={error ? 'sign-in-error' : undefined}
+    >
       <div>
         <label htmlFor="email" className="field-label">
           Email
         </label>
-        <input id="email" name="email" type="email" autoComplete="username" required className="input" />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          className="input"
+        />
       </div>
       <div>
         <label htmlFor="password" className="field-label">

@@ -8,10 +8,7 @@ import type { AnnotationKind } from '@/db/schema';
  */
 
 export type BrowseFilter =
-  | { kind: 'all' }
-  | { kind: 'unannotated' }
-  | { kind: 'none' }
-  | { kind: 'label'; labelId: number };
+  { kind: 'all' } | { kind: 'unannotated' } | { kind: 'none' } | { kind: 'label'; labelId: number };
 
 export interface BrowseItem {
   id: number;
@@ -88,7 +85,10 @@ function currentLabelIds(db: Db, rows: BrowseRow[]): Map<number, number[]> {
     )
     .all(...ids) as { annotationId: number; labelId: number }[];
   for (const link of links) {
-    byAnnotation.set(link.annotationId, [...(byAnnotation.get(link.annotationId) ?? []), link.labelId]);
+    byAnnotation.set(link.annotationId, [
+      ...(byAnnotation.get(link.annotationId) ?? []),
+      link.labelId,
+    ]);
   }
   return byAnnotation;
 }

@@ -68,7 +68,10 @@ function assertUnique(
   if (candidate.hotkey) {
     const clash = labels.find((label) => label.hotkey === candidate.hotkey);
     if (clash) {
-      throw new AppError('conflict', `The hotkey "${candidate.hotkey}" is taken by "${clash.name}".`);
+      throw new AppError(
+        'conflict',
+        `The hotkey "${candidate.hotkey}" is taken by "${clash.name}".`,
+      );
     }
   }
 }

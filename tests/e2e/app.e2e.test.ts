@@ -11,7 +11,11 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
-const CURATOR = { email: 'curator@curio.test', name: 'Cora Curator', password: 'curator passphrase' };
+const CURATOR = {
+  email: 'curator@curio.test',
+  name: 'Cora Curator',
+  password: 'curator passphrase',
+};
 
 let server: RunningServer;
 let browser: Browser;

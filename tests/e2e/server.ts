@@ -64,22 +64,26 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-e2e-'));
   let log = '';
 
-  const child = spawn(process.execPath, [NEXT_BIN, 'start', '--port', String(port), '--hostname', '127.0.0.1'], {
-    cwd: REPO_ROOT,
-    // Its own process group, so stop() ends next and any worker it started, and nothing else.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      CURIO_DATA_DIR: dataDir,
-      CURIO_ADMIN_EMAIL: E2E_ADMIN.email,
-      CURIO_ADMIN_PASSWORD: E2E_ADMIN.password,
-      CURIO_LOG_LEVEL: 'info',
-      ...extraEnv,
+  const child = spawn(
+    process.execPath,
+    [NEXT_BIN, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
+    {
+      cwd: REPO_ROOT,
+      // Its own process group, so stop() ends next and any worker it started, and nothing else.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        CURIO_DATA_DIR: dataDir,
+        CURIO_ADMIN_EMAIL: E2E_ADMIN.email,
+        CURIO_ADMIN_PASSWORD: E2E_ADMIN.password,
+        CURIO_LOG_LEVEL: 'info',
+        ...extraEnv,
+      },
     },
-  });
+  );
   child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
 

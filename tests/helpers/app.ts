@@ -62,7 +62,12 @@ export async function signedInUser(
 /** A same-origin request, as the app's own pages send it. */
 export function apiRequest(
   pathName: string,
-  options: { method?: string; cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    cookie?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  } = {},
 ): Request {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { ...options.headers };

@@ -19,7 +19,8 @@ export async function makeImage(
       background: { r: (seed * 37) % 256, g: (seed * 91) % 256, b: (seed * 53) % 256 },
     },
   });
-  if (options.orientation) return image.jpeg().withMetadata({ orientation: options.orientation }).toBuffer();
+  if (options.orientation)
+    return image.jpeg().withMetadata({ orientation: options.orientation }).toBuffer();
   return image.png().toBuffer();
 }
 
@@ -27,7 +28,13 @@ export async function addStoredItem(
   db: Db,
   dataDir: string,
   collectionId: number,
-  options: { seed?: number; width?: number; height?: number; orientation?: number; title?: string } = {},
+  options: {
+    seed?: number;
+    width?: number;
+    height?: number;
+    orientation?: number;
+    title?: string;
+  } = {},
 ): Promise<Item> {
   const stored = await storeImage(await makeImage(options), collectionId, dataDir);
   if (!stored.ok) throw new Error(`The test image was refused: ${stored.reason}`);

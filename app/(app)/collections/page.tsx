@@ -64,7 +64,11 @@ export default async function CollectionsPage() {
                 <th scope="col" className="text-right">
                   Labels
                 </th>
-                {canManage && <th scope="col"><span className="sr-only">Actions</span></th>}
+                {canManage && (
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -81,7 +85,9 @@ export default async function CollectionsPage() {
                     )}
                   </td>
                   <td>{collection.annotationMode === 'single' ? 'Single label' : 'Multi-label'}</td>
-                  <td className="text-right tabular-nums">{collection.itemCount.toLocaleString('en')}</td>
+                  <td className="text-right tabular-nums">
+                    {collection.itemCount.toLocaleString('en')}
+                  </td>
                   <td>
                     <AnnotatedShare collection={collection} />
                   </td>

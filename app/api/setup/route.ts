@@ -11,7 +11,11 @@ export const POST = handle(async (request: Request) => {
   assertSameOrigin(request);
   const input = await readJson(request, setupSchema);
 
-  const { user, token, expiresAt } = await setUpFirstAdmin(getDb(), input, env().CURIO_SESSION_DAYS);
+  const { user, token, expiresAt } = await setUpFirstAdmin(
+    getDb(),
+    input,
+    env().CURIO_SESSION_DAYS,
+  );
 
   return Response.json(
     { user },

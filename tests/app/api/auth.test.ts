@@ -93,7 +93,9 @@ describe('POST /api/auth/sign-out', () => {
   it('invalidates the session on the server, not only the cookie', async () => {
     const { cookie } = await signedInUser(app.db, 'curator');
 
-    const response = await signOutPost(apiRequest('/api/auth/sign-out', { method: 'POST', cookie }));
+    const response = await signOutPost(
+      apiRequest('/api/auth/sign-out', { method: 'POST', cookie }),
+    );
 
     expect(response.status).toBe(200);
     expect(response.headers.get('set-cookie')).toContain('Expires=Thu, 01 Jan 1970');

@@ -8,7 +8,14 @@ import { DELETE as deleteLabel, PATCH as patchLabel } from '@/app/api/labels/[id
 import { appendAnnotation } from '@/lib/annotation/annotation-repo';
 import type { Label } from '@/lib/collections/collection-repo';
 import type { Item } from '@/lib/collections/item-repo';
-import { apiRequest, errorOf, params, signedInUser, startTestApp, type TestApp } from '../../helpers/app';
+import {
+  apiRequest,
+  errorOf,
+  params,
+  signedInUser,
+  startTestApp,
+  type TestApp,
+} from '../../helpers/app';
 import { addStoredItem } from '../../helpers/items';
 
 let app: TestApp;
@@ -24,7 +31,11 @@ async function createBirds(mode: 'single' | 'multi' = 'single') {
     apiRequest('/api/collections', {
       method: 'POST',
       cookie: adminCookie,
-      body: { name: 'Birds of the Archive', annotationMode: mode, labels: ['Heron', 'Owl', 'Wren'] },
+      body: {
+        name: 'Birds of the Archive',
+        annotationMode: mode,
+        labels: ['Heron', 'Owl', 'Wren'],
+      },
     }),
   );
   expect(response.status).toBe(201);
@@ -69,10 +80,17 @@ describe('collections API', () => {
       const { cookie } = await signedInUser(app.db, role);
       const id = String(collection.id);
 
-      expect((await getCollection(apiRequest(`/api/collections/${id}`, { cookie }), params({ id }))).status).toBe(200);
+      expect(
+        (await getCollection(apiRequest(`/api/collections/${id}`, { cookie }), params({ id })))
+          .status,
+      ).toBe(200);
       expect((await patchLabelAs(cookie, labels[0].id, { name: 'Egret' })).status).toBe(403);
       const add = await addLabels(
-        apiRequest(`/api/collections/${id}/labels`, { method: 'POST', cookie, body: { labels: [{ name: 'Gull' }] } }),
+        apiRequest(`/api/collections/${id}/labels`, {
+          method: 'POST',
+          cookie,
+          body: { labels: [{ name: 'Gull' }] },
+        }),
         params({ id }),
       );
       expect(add.status).toBe(403);
@@ -82,7 +100,11 @@ describe('collections API', () => {
       );
       expect(rename.status).toBe(403);
       const create = await createCollection(
-        apiRequest('/api/collections', { method: 'POST', cookie, body: { name: 'X', annotationMode: 'single' } }),
+        apiRequest('/api/collections', {
+          method: 'POST',
+          cookie,
+          body: { name: 'X', annotationMode: 'single' },
+        }),
       );
       expect(create.status).toBe(403);
     }
@@ -138,10 +160,28 @@ describe('collections API', () => {
     const [heron, owl] = labels;
     const first = await addStoredItem(app.db, app.dataDir, collection.id, { seed: 1 });
     const second = await addStoredItem(app.db, app.dataDir, collection.id, { seed: 2 });
-    appendAnnotation(app.db, { itemId: first.id, userId: null, labelIds: [heron.id], none: false, source: 'human' });
-    appendAnnotation(app.db, { itemId: second.id, userId: null, labelIds: [heron.id], none: false, source: 'human' });
+    appendAnnotation(app.db, {
+      itemId: first.id,
+      userId: null,
+      labelIds: [heron.id],
+      none: false,
+      source: 'human',
+    });
+    appendAnnotation(app.db, {
+      itemId: second.id,
+      userId: null,
+      labelIds: [heron.id],
+      none: false,
+      source: 'human',
+    });
     // The label is no longer current on this item, but the history still names it.
-    appendAnnotation(app.db, { itemId: second.id, userId: null, labelIds: [], none: true, source: 'human' });
+    appendAnnotation(app.db, {
+      itemId: second.id,
+      userId: null,
+      labelIds: [],
+      none: true,
+      source: 'human',
+    });
 
     const inUse = await deleteLabel(
       apiRequest(`/api/labels/${heron.id}`, { method: 'DELETE', cookie: adminCookie }),
@@ -191,7 +231,13 @@ describe('GET /api/collections/[id]/items', () => {
       items.push(await addStoredItem(app.db, app.dataDir, collection.id, { seed }));
     }
     const annotate = (index: number, labelIds: number[], none = false) =>
-      appendAnnotation(app.db, { itemId: items[index].id, userId: null, labelIds, none, source: 'human' });
+      appendAnnotation(app.db, {
+        itemId: items[index].id,
+        userId: null,
+        labelIds,
+        none,
+        source: 'human',
+      });
     annotate(0, [heron.id]);
     annotate(1, [owl.id]);
     annotate(1, [heron.id]);
@@ -233,13 +279,31 @@ describe('GET /api/collections/[id]/items', () => {
     const { collection, labels } = await createBirds();
     const item = await addStoredItem(app.db, app.dataDir, collection.id);
     const { user, cookie } = await signedInUser(app.db, 'reviewer');
-    const firstId = appendAnnotation(app.db, { itemId: item.id, userId: user.id, labelIds: [labels[0].id], none: false, source: 'human' });
-    appendAnnotation(app.db, { itemId: item.id, userId: user.id, labelIds: [], none: false, source: 'human', undoOfId: firstId });
+    const firstId = appendAnnotation(app.db, {
+      itemId: item.id,
+      userId: user.id,
+      labelIds: [labels[0].id],
+      none: false,
+      source: 'human',
+    });
+    appendAnnotation(app.db, {
+      itemId: item.id,
+      userId: user.id,
+      labelIds: [],
+      none: false,
+      source: 'human',
+      undoOfId: firstId,
+    });
 
-    const response = await getItem(apiRequest(`/api/items/${item.id}`, { cookie }), params({ id: String(item.id) }));
+    const response = await getItem(
+      apiRequest(`/api/items/${item.id}`, { cookie }),
+      params({ id: String(item.id) }),
+    );
 
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { history: { kind: string; undoOfId: number | null; userName: string }[] };
+    const body = (await response.json()) as {
+      history: { kind: string; undoOfId: number | null; userName: string }[];
+    };
     expect(body.history.map((entry) => [entry.kind, entry.undoOfId])).toEqual([
       ['cleared', firstId],
       ['labels', null],

@@ -17,7 +17,10 @@ beforeAll(() => {
 });
 afterAll(() => app.close());
 
-type Handler = (request: Request, context: { params: Promise<{ id: string }> }) => Promise<Response>;
+type Handler = (
+  request: Request,
+  context: { params: Promise<{ id: string }> },
+) => Promise<Response>;
 
 // Every handler that needs a session; an expired or forged cookie counts as none.
 const protectedRoutes: [string, string, Handler, unknown?][] = [
@@ -40,10 +43,16 @@ const protectedRoutes: [string, string, Handler, unknown?][] = [
 describe('signed-out requests', () => {
   it.each(protectedRoutes)('%s %s answers 401', async (method, pathName, handler, body) => {
     for (const cookie of [undefined, 'curio_session=forged-token']) {
-      const response = await handler(apiRequest(pathName, { method, body, cookie }), params({ id: '1' }));
+      const response = await handler(
+        apiRequest(pathName, { method, body, cookie }),
+        params({ id: '1' }),
+      );
 
       expect(response.status).toBe(401);
-      expect(await errorOf(response)).toEqual({ code: 'unauthenticated', message: 'Sign in to continue.' });
+      expect(await errorOf(response)).toEqual({
+        code: 'unauthenticated',
+        message: 'Sign in to continue.',
+      });
     }
   });
 

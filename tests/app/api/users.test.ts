@@ -100,9 +100,9 @@ describe('users admin API', () => {
     expect(afterDisable.status).toBe(401);
 
     const enabled = await patch(curator.user.id, cookie, { disabled: false });
-    expect(((await enabled.json()) as { user: { disabledAt: number | null } }).user.disabledAt).toBe(
-      null,
-    );
+    expect(
+      ((await enabled.json()) as { user: { disabledAt: number | null } }).user.disabledAt,
+    ).toBe(null);
   });
 
   it('resets a password: the old one stops working and old sessions end', async () => {

@@ -19,17 +19,25 @@ afterEach(() => app.close());
 
 describe('ensureThumbnail', () => {
   it('renders a WebP that fits inside the size once, then serves it from the disk cache', async () => {
-    const item = await addStoredItem(app.db, app.dataDir, collectionId, { width: 900, height: 300 });
+    const item = await addStoredItem(app.db, app.dataDir, collectionId, {
+      width: 900,
+      height: 300,
+    });
 
     const first = await ensureThumbnail(app.dataDir, item, 320);
     const second = await ensureThumbnail(app.dataDir, item, 320);
 
-    expect(first).toEqual({ file: thumbnailPath(app.dataDir, 320, item.contentHash), created: true });
+    expect(first).toEqual({
+      file: thumbnailPath(app.dataDir, 320, item.contentHash),
+      created: true,
+    });
     expect(second.created).toBe(false);
     expect(first.file).toBe(path.join(app.dataDir, 'thumbs', '320', `${item.contentHash}.webp`));
     const metadata = await sharp(first.file).metadata();
     expect([metadata.format, metadata.width, metadata.height]).toEqual(['webp', 320, 107]);
-    const leftovers = fs.readdirSync(path.dirname(first.file)).filter((name) => name.endsWith('.tmp'));
+    const leftovers = fs
+      .readdirSync(path.dirname(first.file))
+      .filter((name) => name.endsWith('.tmp'));
     expect(leftovers).toEqual([]);
   });
 
@@ -48,7 +56,9 @@ describe('ensureThumbnail', () => {
   });
 
   it('refuses stored paths that would leave the data directory', () => {
-    expect(() => storedFilePath(app.dataDir, '../outside.png')).toThrow(/outside the data directory/);
+    expect(() => storedFilePath(app.dataDir, '../outside.png')).toThrow(
+      /outside the data directory/,
+    );
   });
 });
 
@@ -70,7 +80,10 @@ describe('GET /api/items/[id]/thumbnail and /image', () => {
     expect((await sharp(Buffer.from(await response.arrayBuffer())).metadata()).format).toBe('webp');
 
     const again = await getThumbnail(
-      apiRequest(`/api/items/${id}/thumbnail?size=160`, { cookie, headers: { 'if-none-match': etag } }),
+      apiRequest(`/api/items/${id}/thumbnail?size=160`, {
+        cookie,
+        headers: { 'if-none-match': etag },
+      }),
       params({ id }),
     );
     expect(again.status).toBe(304);
@@ -100,7 +113,9 @@ describe('GET /api/items/[id]/thumbnail and /image', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('image/png');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(response.headers.get('content-disposition')).toMatch(/^inline; filename="item-\d+\.png"$/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /^inline; filename="item-\d+\.png"$/,
+    );
     const bytes = Buffer.from(await response.arrayBuffer());
     expect(bytes.equals(fs.readFileSync(storedFilePath(app.dataDir, item.filePath)))).toBe(true);
   });

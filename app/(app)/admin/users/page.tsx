@@ -28,7 +28,12 @@ export default async function UsersPage() {
           review queues. There is always at least one active admin.
         </p>
       </div>
-      <UsersAdmin users={users} roles={[...ROLES]} myId={me.id} minPasswordLength={MIN_PASSWORD_LENGTH} />
+      <UsersAdmin
+        users={users}
+        roles={[...ROLES]}
+        myId={me.id}
+        minPasswordLength={MIN_PASSWORD_LENGTH}
+      />
     </div>
   );
 }

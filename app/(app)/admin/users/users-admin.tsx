@@ -70,7 +70,10 @@ export function UsersAdmin({ users, roles, myId, minPasswordLength }: Props) {
     <>
       <div aria-live="polite">
         {status && (
-          <p role={status.ok ? 'status' : 'alert'} className={status.ok ? 'alert-ok' : 'alert-error'}>
+          <p
+            role={status.ok ? 'status' : 'alert'}
+            className={status.ok ? 'alert-ok' : 'alert-error'}
+          >
             {status.text}
           </p>
         )}
@@ -108,7 +111,10 @@ export function UsersAdmin({ users, roles, myId, minPasswordLength }: Props) {
         <h2 id="new-user-heading" className="mb-3">
           New account
         </h2>
-        <form onSubmit={create} className="grid items-end gap-3 md:grid-cols-[1fr_1fr_9rem_1fr_auto]">
+        <form
+          onSubmit={create}
+          className="grid items-end gap-3 md:grid-cols-[1fr_1fr_9rem_1fr_auto]"
+        >
           <div>
             <label htmlFor="new-user-name" className="field-label">
               Name
@@ -179,7 +185,10 @@ function UserRowView(props: {
     event.preventDefault();
     const formElement = event.currentTarget;
     const password = new FormData(formElement).get('password');
-    const reset = await patch({ password }, `The password of ${user.name} was reset; their sessions ended.`);
+    const reset = await patch(
+      { password },
+      `The password of ${user.name} was reset; their sessions ended.`,
+    );
     if (reset) formElement.reset();
   }
 
@@ -198,7 +207,9 @@ function UserRowView(props: {
           id={`${prefix}-role`}
           defaultValue={user.role}
           disabled={busy}
-          onChange={(event) => patch({ role: event.target.value }, `${user.name} is now ${event.target.value}.`)}
+          onChange={(event) =>
+            patch({ role: event.target.value }, `${user.name} is now ${event.target.value}.`)
+          }
           className="input w-32 py-1"
         >
           {props.roles.map((role) => (
@@ -222,7 +233,9 @@ function UserRowView(props: {
             onClick={() =>
               patch(
                 { disabled: !user.disabled },
-                user.disabled ? `${user.name} can sign in again.` : `${user.name} was disabled and signed out.`,
+                user.disabled
+                  ? `${user.name} can sign in again.`
+                  : `${user.name} was disabled and signed out.`,
               )
             }
           >

@@ -131,7 +131,10 @@ export default async function CollectionGridPage(props: Props) {
           {counts.all === 0 ? 'This collection has no items yet.' : 'No items match this filter.'}
         </div>
       ) : (
-        <ul className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3" aria-label="Items">
+        <ul
+          className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3"
+          aria-label="Items"
+        >
           {page.map((item) => (
             <li key={item.id}>
               <Link
@@ -152,7 +155,11 @@ export default async function CollectionGridPage(props: Props) {
                   <p className="truncate text-xs font-medium" title={itemName(item)}>
                     {itemName(item)}
                   </p>
-                  <ItemLabels kind={item.annotationKind} labelIds={item.labelIds} labelsById={labelsById} />
+                  <ItemLabels
+                    kind={item.annotationKind}
+                    labelIds={item.labelIds}
+                    labelsById={labelsById}
+                  />
                 </div>
               </Link>
             </li>

@@ -24,15 +24,18 @@ export function NewCollectionForm() {
     setBusy(true);
     setError(null);
     try {
-      const { collection } = await apiRequest<{ collection: { slug: string } }>('/api/collections', {
-        method: 'POST',
-        body: {
-          name: form.get('name'),
-          description: form.get('description'),
-          annotationMode: form.get('annotationMode'),
-          labels: parseLabelList(String(form.get('labels') ?? '')),
+      const { collection } = await apiRequest<{ collection: { slug: string } }>(
+        '/api/collections',
+        {
+          method: 'POST',
+          body: {
+            name: form.get('name'),
+            description: form.get('description'),
+            annotationMode: form.get('annotationMode'),
+            labels: parseLabelList(String(form.get('labels') ?? '')),
+          },
         },
-      });
+      );
       router.push(`/collections/${collection.slug}`);
       router.refresh();
     } catch (failure) {
@@ -59,10 +62,18 @@ export function NewCollectionForm() {
         <legend className="field-label">Annotation mode</legend>
         <div className="grid gap-2 sm:grid-cols-2">
           <label className="flex cursor-pointer gap-2 rounded-md border border-line bg-white p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-soft">
-            <input type="radio" name="annotationMode" value="single" defaultChecked className="mt-1" />
+            <input
+              type="radio"
+              name="annotationMode"
+              value="single"
+              defaultChecked
+              className="mt-1"
+            />
             <span>
               <span className="block font-medium">Single label</span>
-              <span className="text-xs text-muted">Each item gets exactly one label, or none of these.</span>
+              <span className="text-xs text-muted">
+                Each item gets exactly one label, or none of these.
+              </span>
             </span>
           </label>
           <label className="flex cursor-pointer gap-2 rounded-md border border-line bg-white p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-soft">

@@ -89,7 +89,10 @@ export function CollectionDetailsForm({ collection }: Props) {
             {busy ? 'Saving…' : 'Save'}
           </button>
           {status && (
-            <p role={status.ok ? 'status' : 'alert'} className={status.ok ? 'text-sm text-ok' : 'alert-error'}>
+            <p
+              role={status.ok ? 'status' : 'alert'}
+              className={status.ok ? 'text-sm text-ok' : 'alert-error'}
+            >
               {status.text}
             </p>
           )}

@@ -81,7 +81,10 @@ export function LabelSchemaEditor({ collectionId, labels, reservedHotkeys }: Pro
 
       <div aria-live="polite" className="mb-3 min-h-0">
         {status && (
-          <p role={status.ok ? 'status' : 'alert'} className={status.ok ? 'alert-ok' : 'alert-error'}>
+          <p
+            role={status.ok ? 'status' : 'alert'}
+            className={status.ok ? 'alert-ok' : 'alert-error'}
+          >
             {status.text}
           </p>
         )}
@@ -90,7 +93,10 @@ export function LabelSchemaEditor({ collectionId, labels, reservedHotkeys }: Pro
       {labels.length === 0 ? (
         <p className="mb-4 text-sm text-muted">No labels yet; add the first one below.</p>
       ) : (
-        <ol className="mb-5 divide-y divide-line rounded-md border border-line" aria-label="Labels in order">
+        <ol
+          className="mb-5 divide-y divide-line rounded-md border border-line"
+          aria-label="Labels in order"
+        >
           {labels.map((label, index) => (
             <LabelRow
               key={`${label.id}-${label.name}-${label.hotkey}-${label.colour}-${label.description}`}
@@ -104,7 +110,10 @@ export function LabelSchemaEditor({ collectionId, labels, reservedHotkeys }: Pro
         </ol>
       )}
 
-      <form onSubmit={addLabel} className="grid items-end gap-3 rounded-md bg-stone-50 p-3 sm:grid-cols-[2fr_3fr_5rem_auto]">
+      <form
+        onSubmit={addLabel}
+        className="grid items-end gap-3 rounded-md bg-stone-50 p-3 sm:grid-cols-[2fr_3fr_5rem_auto]"
+      >
         <div>
           <label htmlFor="new-label-name" className="field-label">
             New label
@@ -176,7 +185,10 @@ function LabelRow(props: {
 
   return (
     <li className="p-3">
-      <form onSubmit={save} className="grid items-end gap-2 md:grid-cols-[3rem_2fr_3fr_4.5rem_auto]">
+      <form
+        onSubmit={save}
+        className="grid items-end gap-2 md:grid-cols-[3rem_2fr_3fr_4.5rem_auto]"
+      >
         <div>
           <label htmlFor={`${prefix}-colour`} className="field-label text-xs">
             Colour
@@ -193,7 +205,14 @@ function LabelRow(props: {
           <label htmlFor={`${prefix}-name`} className="field-label text-xs">
             Name
           </label>
-          <input id={`${prefix}-name`} name="name" required maxLength={80} defaultValue={label.name} className="input" />
+          <input
+            id={`${prefix}-name`}
+            name="name"
+            required
+            maxLength={80}
+            defaultValue={label.name}
+            className="input"
+          />
         </div>
         <div>
           <label htmlFor={`${prefix}-description`} className="field-label text-xs">

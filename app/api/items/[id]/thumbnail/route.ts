@@ -5,11 +5,7 @@ import { env } from '@/lib/env';
 import { AppError, found } from '@/lib/errors';
 import { handle, idParam } from '@/lib/http';
 import { thumbnailResponse } from '@/lib/images/image-response';
-import {
-  DEFAULT_THUMBNAIL_SIZE,
-  isThumbnailSize,
-  THUMBNAIL_SIZES,
-} from '@/lib/images/thumbnail';
+import { DEFAULT_THUMBNAIL_SIZE, isThumbnailSize, THUMBNAIL_SIZES } from '@/lib/images/thumbnail';
 
 /** A WebP thumbnail: ?size=160|320|640, made once and cached on disk and in the browser. */
 export const GET = handle(
@@ -18,7 +14,10 @@ export const GET = handle(
     const id = idParam((await context.params).id, 'item');
     const size = Number(new URL(request.url).searchParams.get('size') ?? DEFAULT_THUMBNAIL_SIZE);
     if (!isThumbnailSize(size)) {
-      throw new AppError('bad_request', `Thumbnail size must be one of ${THUMBNAIL_SIZES.join(', ')}.`);
+      throw new AppError(
+        'bad_request',
+        `Thumbnail size must be one of ${THUMBNAIL_SIZES.join(', ')}.`,
+      );
     }
 
     const item = found(getItem(getDb(), id), `Item ${id}`);

@@ -56,10 +56,15 @@ function HistoryEntry(props: { entry: AnnotationRecord; labelsById: Map<number, 
         <span>
           <span className="font-medium">{KIND_TEXT[entry.kind]}</span> by{' '}
           {entry.userName ?? (
-            <span className="italic">{entry.source === 'import' ? 'an import' : 'the command line'}</span>
+            <span className="italic">
+              {entry.source === 'import' ? 'an import' : 'the command line'}
+            </span>
           )}
         </span>
-        <time dateTime={new Date(entry.createdAt).toISOString()} className="text-xs text-muted tabular-nums">
+        <time
+          dateTime={new Date(entry.createdAt).toISOString()}
+          className="text-xs text-muted tabular-nums"
+        >
           {formatTime(entry.createdAt)}
         </time>
       </div>
@@ -70,7 +75,9 @@ function HistoryEntry(props: { entry: AnnotationRecord; labelsById: Map<number, 
       )}
       <p className="mt-1 flex flex-wrap gap-x-3 text-xs text-muted">
         <span>Source: {entry.source}</span>
-        {entry.suggestedByModelId !== null && <span>Suggested by model #{entry.suggestedByModelId}</span>}
+        {entry.suggestedByModelId !== null && (
+          <span>Suggested by model #{entry.suggestedByModelId}</span>
+        )}
         {entry.queue && <span>Queue: {entry.queue}</span>}
         {entry.undoOfId !== null && <span>Undoes #{entry.undoOfId}</span>}
         <span>#{entry.id}</span>
@@ -120,7 +127,11 @@ export default async function ItemPage(props: Props) {
             <h2 id="current-heading" className="mb-2">
               Current annotation
             </h2>
-            <ItemLabels kind={current?.kind ?? null} labelIds={current?.labelIds ?? []} labelsById={labelsById} />
+            <ItemLabels
+              kind={current?.kind ?? null}
+              labelIds={current?.labelIds ?? []}
+              labelsById={labelsById}
+            />
           </section>
 
           <section aria-labelledby="details-heading" className="card p-4">
