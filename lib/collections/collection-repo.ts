@@ -1,6 +1,6 @@
 import { asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { collections, items, labels, type AnnotationMode } from '@/db/schema';
+import { annotations, collections, items, labels, type AnnotationMode } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { colourForPosition, nextFreeHotkey } from './label-defaults';
 import { slugify } from './slug';
@@ -31,9 +31,11 @@ export function listCollections(db: Db): CollectionSummary[] {
     .select({
       collectionId: items.collectionId,
       itemCount: count(),
-      annotatedCount: sql<number>`sum(case when ${items.currentAnnotationId} is null then 0 else 1 end)`,
+      // An item whose newest annotation is "cleared" is back to unannotated.
+      annotatedCount: sql<number>`sum(case when ${annotations.kind} in ('labels', 'none') then 1 else 0 end)`,
     })
     .from(items)
+    .leftJoin(annotations, eq(annotations.id, items.currentAnnotationId))
     .groupBy(items.collectionId)
     .all();
   const labelCounts = db
@@ -95,7 +97,10 @@ export function updateCollection(
   db: Db,
   id: number,
   changes: Partial<
-    Pick<Collection, 'name' | 'description' | 'annotationMode' | 'autoRetrainAfter' | 'queueRandomShare'>
+    Pick<
+      Collection,
+      'name' | 'description' | 'annotationMode' | 'autoRetrainAfter' | 'queueRandomShare'
+    >
   >,
 ): Collection {
   if (changes.name !== undefined) {
@@ -142,7 +147,10 @@ export function addLabels(db: Db, collectionId: number, newLabels: NewLabel[]): 
 
     return newLabels.map((label) => {
       if (existing.some((other) => other.name === label.name)) {
-        throw new AppError('conflict', `The label "${label.name}" already exists in this collection.`);
+        throw new AppError(
+          'conflict',
+          `The label "${label.name}" already exists in this collection.`,
+        );
       }
       const hotkey = label.hotkey === undefined ? nextFreeHotkey(hotkeys) : label.hotkey;
       hotkeys.push(hotkey);
@@ -169,7 +177,11 @@ export function addLabels(db: Db, collectionId: number, newLabels: NewLabel[]): 
 export function ensureLabels(db: Db, collectionId: number, names: string[]): Map<string, Label> {
   const byName = new Map(listLabels(db, collectionId).map((label) => [label.name, label]));
   const missing = [...new Set(names)].filter((name) => !byName.has(name));
-  for (const label of addLabels(db, collectionId, missing.map((name) => ({ name })))) {
+  for (const label of addLabels(
+    db,
+    collectionId,
+    missing.map((name) => ({ name })),
+  )) {
     byName.set(label.name, label);
   }
   return byName;

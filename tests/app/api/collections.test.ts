@@ -220,6 +220,21 @@ describe('collections API', () => {
     expect(response.status).toBe(409);
     expect((await errorOf(response)).message).toContain('1 item(s)');
   });
+  it('lists an item whose last annotation was cleared as not annotated', async () => {
+    const { collection, labels } = await createBirds();
+    const kept = await addStoredItem(app.db, app.dataDir, collection.id, { seed: 1 });
+    const cleared = await addStoredItem(app.db, app.dataDir, collection.id, { seed: 2 });
+    const annotate = (itemId: number, labelIds: number[]) =>
+      appendAnnotation(app.db, { itemId, userId: null, labelIds, none: false, source: 'human' });
+    annotate(kept.id, [labels[0].id]);
+    annotate(cleared.id, [labels[1].id]);
+    annotate(cleared.id, []);
+
+    const response = await listCollections(apiRequest('/api/collections', { cookie: adminCookie }));
+
+    const body = (await response.json()) as { collections: { annotatedCount: number }[] };
+    expect(body.collections[0]).toMatchObject({ itemCount: 2, annotatedCount: 1 });
+  });
 });
 
 describe('GET /api/collections/[id]/items', () => {
