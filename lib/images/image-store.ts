@@ -76,16 +76,35 @@ function formatKey(
   return format;
 }
 
-function decodeProblem(error: unknown, label: string): string {
+/** How far from the end a format's closing marker may sit (some writers pad files). */
+const END_MARKER_WINDOW_BYTES = 1024;
+
+const END_MARKERS: Record<string, Buffer> = {
+  jpeg: Buffer.from([0xff, 0xd9]),
+  png: Buffer.from('IEND', 'ascii'),
+};
+
+/** True when a JPEG or PNG lacks its closing marker: the file was cut short. */
+function lacksEndMarker(bytes: Buffer, formatKey: string): boolean {
+  const marker = END_MARKERS[formatKey];
+  if (!marker) return false;
+  const tail = bytes.subarray(Math.max(0, bytes.length - END_MARKER_WINDOW_BYTES));
+  return tail.indexOf(marker) === -1;
+}
+
+function decodeProblem(error: unknown, bytes: Buffer, formatKey: string, label: string): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/exceeds pixel limit/i.test(message))
+  if (/exceeds pixel limit/i.test(message)) {
     return `larger than ${MAX_IMAGE_PIXELS / 1e6} megapixels`;
+  }
+  // libvips keeps its error text per thread and, with several decodes in flight, sometimes
+  // reports only "Unknown error"; the missing end marker tells truncation apart reliably.
   if (
+    lacksEndMarker(bytes, formatKey) ||
     /premature end|truncated|not enough data|unexpected end|end of (file|stream)/i.test(message)
   ) {
     return `truncated ${label}`;
   }
-  if (/libpng read error/i.test(message)) return `truncated or corrupt ${label}`;
   return `corrupt ${label} (${message.split('\n')[0].trim()})`;
 }
 
@@ -127,7 +146,7 @@ export async function validateImage(bytes: Buffer): Promise<ImageResult<ValidIma
       .raw()
       .toBuffer();
   } catch (error) {
-    return { ok: false, reason: decodeProblem(error, format.label) };
+    return { ok: false, reason: decodeProblem(error, bytes, key ?? '', format.label) };
   }
 
   const oriented = metadata.autoOrient ?? {

@@ -55,6 +55,14 @@ describe('validateImage', () => {
     expect(result).toEqual({ ok: false, reason: 'truncated JPEG' });
   });
 
+  it('refuses a truncated PNG, naming the problem', async () => {
+    const whole = await makeImage(6, 'png', 64, 64);
+
+    const result = await validateImage(whole.subarray(0, Math.floor(whole.length / 2)));
+
+    expect(result).toEqual({ ok: false, reason: 'truncated PNG' });
+  });
+
   it('refuses bytes that are not an image', async () => {
     const result = await validateImage(Buffer.from('just some notes, not a picture'));
 
