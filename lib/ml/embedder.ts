@@ -18,7 +18,10 @@ export const DEFAULT_BATCH_SIZE = 16;
 export interface EmbedOptions {
   backbone: string;
   batchSize?: number;
-  /** Worker threads on wasm; defaults to CURIO_ML_WORKERS or the number of CPUs. */
+  /**
+   * Worker threads on wasm. When unset: CURIO_ML_WORKERS or the CPU count, but only for runs of
+   * at least 256 images (smaller ones finish sooner in-process than the workers start).
+   */
   workers?: number;
   resize?: ResizePolicy;
   onProgress?: (done: number, total: number) => void;
@@ -75,11 +78,18 @@ function toBatches(files: string[], batchSize: number): string[][] {
   return batches;
 }
 
-function workerCount(options: EmbedOptions, runtime: TfRuntime, batches: number): number {
-  if (runtime.backend !== 'wasm') return 0;
-  const wanted = options.workers ?? env().CURIO_ML_WORKERS ?? os.availableParallelism();
-  // Starting a worker costs a runtime and a model load; only worth it with work for each.
-  return wanted > 1 && batches >= 2 ? Math.min(wanted, batches) : 0;
+// Starting a worker costs 2–4 s here (a TF.js runtime, tsx and a model load per thread), about
+// what one wasm thread needs for 60–100 images at 224 px: below this the pool is not worth it.
+const MIN_IMAGES_FOR_DEFAULT_POOL = 256;
+
+function workerCount(options: EmbedOptions, runtime: TfRuntime, files: number, batches: number) {
+  if (runtime.backend !== 'wasm' || batches < 2) return 0;
+  if (options.workers !== undefined) {
+    return options.workers > 1 ? Math.min(options.workers, batches) : 0;
+  }
+
+  const wanted = env().CURIO_ML_WORKERS ?? os.availableParallelism();
+  return wanted > 1 && files >= MIN_IMAGES_FOR_DEFAULT_POOL ? Math.min(wanted, batches) : 0;
 }
 
 /** Collects batch results into per-file vectors and errors, reporting progress. */
@@ -140,7 +150,7 @@ export async function embedFiles(files: string[], options: EmbedOptions): Promis
   const { vectors, errors, onBatch } = collector(files, batchSize, options);
   const run = { batches, onBatch, signal: options.signal };
 
-  const count = workerCount(options, runtime, batches.length);
+  const count = workerCount(options, runtime, files.length, batches.length);
   const pooled = count > 0 ? await runOnWorkers(count, spec, runtime, run, resize) : undefined;
   const { workers, durationMs } = pooled ?? (await runInProcess(spec, runtime, run, resize));
 
