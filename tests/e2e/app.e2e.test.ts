@@ -79,6 +79,28 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     await context.close();
   });
 
+  it('lets an admin add a label and explains why a label in use cannot be deleted', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/sign-in?next=/collections/demo-collection/settings');
+    await signIn(page, E2E_ADMIN);
+    await page.waitForURL(/\/settings$/);
+
+    await page.getByLabel('New label').fill('portrait');
+    await page.getByRole('button', { name: 'Add label' }).click();
+    await page.getByText('Added “portrait”.').waitFor();
+    // The refreshed schema lists the new label last, with its own controls.
+    await page.getByRole('button', { name: 'Delete portrait' }).waitFor();
+    expect(await page.getByLabel('Name', { exact: true }).last().inputValue()).toBe('portrait');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete landscape' }).click();
+    await page.getByText(/"landscape" cannot be deleted: \d+ annotations use it/).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings.png') });
+    await context.close();
+  });
+
   it('shows a curator the 403 page for the users admin', async () => {
     const admin = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
     const adminPage = await admin.newPage();
@@ -105,6 +127,12 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     const response = await page.goto('/admin/users');
     expect(response?.status()).toBe(403);
     await page.getByRole('heading', { name: 'Not available to your role' }).waitFor();
+
+    await page.goto('/collections');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.goto('/collections');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
     await curator.close();
   });
 });

@@ -93,21 +93,31 @@ export function LabelSchemaEditor({ collectionId, labels, reservedHotkeys }: Pro
       {labels.length === 0 ? (
         <p className="mb-4 text-sm text-muted">No labels yet; add the first one below.</p>
       ) : (
-        <ol
-          className="mb-5 divide-y divide-line rounded-md border border-line"
-          aria-label="Labels in order"
-        >
-          {labels.map((label, index) => (
-            <LabelRow
-              key={`${label.id}-${label.name}-${label.hotkey}-${label.colour}-${label.description}`}
-              label={label}
-              isFirst={index === 0}
-              isLast={index === labels.length - 1}
-              busy={busy}
-              run={run}
-            />
-          ))}
-        </ol>
+        <div className="mb-5 rounded-md border border-line">
+          {/* Column headings for sighted users; each field also has its own (hidden) label. */}
+          <div
+            aria-hidden="true"
+            className="hidden gap-2 border-b border-line bg-stone-50 px-3 py-1.5 text-xs font-semibold tracking-wide text-muted uppercase md:grid md:grid-cols-[3.5rem_2fr_3fr_4.5rem_11rem]"
+          >
+            <span>Colour</span>
+            <span>Name</span>
+            <span>Description</span>
+            <span>Hotkey</span>
+            <span />
+          </div>
+          <ol className="divide-y divide-line" aria-label="Labels in order">
+            {labels.map((label, index) => (
+              <LabelRow
+                key={`${label.id}-${label.name}-${label.hotkey}-${label.colour}-${label.description}`}
+                label={label}
+                isFirst={index === 0}
+                isLast={index === labels.length - 1}
+                busy={busy}
+                run={run}
+              />
+            ))}
+          </ol>
+        </div>
       )}
 
       <form
@@ -184,13 +194,13 @@ function LabelRow(props: {
   }
 
   return (
-    <li className="p-3">
+    <li className="px-3 py-2">
       <form
         onSubmit={save}
-        className="grid items-end gap-2 md:grid-cols-[3rem_2fr_3fr_4.5rem_auto]"
+        className="grid items-center gap-2 md:grid-cols-[3.5rem_2fr_3fr_4.5rem_11rem]"
       >
         <div>
-          <label htmlFor={`${prefix}-colour`} className="field-label text-xs">
+          <label htmlFor={`${prefix}-colour`} className="sr-only">
             Colour
           </label>
           <input
@@ -202,7 +212,7 @@ function LabelRow(props: {
           />
         </div>
         <div>
-          <label htmlFor={`${prefix}-name`} className="field-label text-xs">
+          <label htmlFor={`${prefix}-name`} className="sr-only">
             Name
           </label>
           <input
@@ -215,7 +225,7 @@ function LabelRow(props: {
           />
         </div>
         <div>
-          <label htmlFor={`${prefix}-description`} className="field-label text-xs">
+          <label htmlFor={`${prefix}-description`} className="sr-only">
             Description
           </label>
           <input
@@ -227,7 +237,7 @@ function LabelRow(props: {
           />
         </div>
         <div>
-          <label htmlFor={`${prefix}-hotkey`} className="field-label text-xs">
+          <label htmlFor={`${prefix}-hotkey`} className="sr-only">
             Hotkey
           </label>
           <input
@@ -239,7 +249,7 @@ function LabelRow(props: {
           />
         </div>
         <div className="flex flex-wrap items-center gap-1">
-          <button type="submit" className="btn btn-small btn-primary" disabled={busy}>
+          <button type="submit" className="btn btn-small" disabled={busy}>
             Save
           </button>
           <button
