@@ -18,4 +18,10 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'images/s per backend, backbone, input size and worker count; TF.js vs torch',
     load: () => import('./ml-embedding'),
   },
+  {
+    name: 'ml-heads',
+    group: 'ml',
+    description: 'head training time (1k/10k items, linear/MLP) and scoring 100k embeddings',
+    load: () => import('./ml-heads'),
+  },
 ];

@@ -74,14 +74,19 @@ function parse(argv: string[]): EvalArgs {
 async function listImages(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
+    .filter(
+      (entry) => entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()),
+    )
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }
 
 async function listClasses(dir: string): Promise<{ classNames: string[]; files: string[][] }> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
-  const classNames = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const classNames = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const files = await Promise.all(classNames.map((name) => listImages(path.join(dir, name))));
   return { classNames, files };
 }
@@ -91,13 +96,19 @@ async function embedWithCache(files: string[], backbone: string): Promise<(Float
   const cache = openEvalCache(path.join(env().dataDir, 'eval-cache', 'embeddings.sqlite'));
   try {
     const hashes = await Promise.all(
-      files.map(async (file) => createHash('sha256').update(await fs.readFile(file)).digest('hex')),
+      files.map(async (file) =>
+        createHash('sha256')
+          .update(await fs.readFile(file))
+          .digest('hex'),
+      ),
     );
     const vectors = hashes.map((hash) => cache.get(hash, backbone) ?? null);
     const missing = vectors.flatMap((vector, index) => (vector ? [] : [index]));
     if (missing.length === 0) return vectors;
 
-    process.stderr.write(`Embedding ${missing.length} of ${files.length} images with ${backbone}…\n`);
+    process.stderr.write(
+      `Embedding ${missing.length} of ${files.length} images with ${backbone}…\n`,
+    );
     let reported = 0;
     const result = await embedFiles(
       missing.map((index) => files[index]),
@@ -117,7 +128,8 @@ async function embedWithCache(files: string[], backbone: string): Promise<(Float
       return vector ? [{ hash: hashes[fileIndex], backbone, vector }] : [];
     });
     cache.putMany(fresh);
-    for (const error of result.errors) process.stderr.write(`  skipped ${error.file}: ${error.message}\n`);
+    for (const error of result.errors)
+      process.stderr.write(`  skipped ${error.file}: ${error.message}\n`);
     return vectors;
   } finally {
     cache.close();
@@ -127,7 +139,8 @@ async function embedWithCache(files: string[], backbone: string): Promise<(Float
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
 
 function table(report: EvalReport): string {
-  const header = 'row              macro-F1  OOD no-label  in-domain no-label  OOD max-p min/median/max';
+  const header =
+    'row              macro-F1  OOD no-label  in-domain no-label  OOD max-p min/median/max';
   const line = (name: string, r: EvalRow) =>
     `${name.padEnd(16)} ${r.macroF1.toFixed(3).padStart(8)}  ${pct(r.noLabelShare).padStart(12)}  ` +
     `${pct(r.inDomainNoLabelShare).padStart(18)}  ` +
@@ -194,12 +207,15 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('cli', 'eval.ts'));
+const isMain =
+  process.argv[1] && path.resolve(process.argv[1]).endsWith(path.join('cli', 'eval.ts'));
 if (isMain) {
   run(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exit(1);
     },
   );

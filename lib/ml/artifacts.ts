@@ -159,7 +159,9 @@ export async function saveModel(
 }
 
 function readNovelty(buffer: Buffer, card: NonNullable<ModelCard['novelty']>): NoveltyModel {
-  const floats = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+  const floats = new Float32Array(
+    buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength),
+  );
   const { dim } = card;
   if (card.method === 'knn') {
     if (floats.length !== card.rows * dim) throw new Error('novelty.bin does not match card.json.');

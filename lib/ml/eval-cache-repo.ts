@@ -38,7 +38,11 @@ export function openEvalCache(file: string): EvalCache {
     putMany(rows) {
       sqlite.transaction(() => {
         for (const row of rows) {
-          const bytes = Buffer.from(row.vector.buffer, row.vector.byteOffset, row.vector.byteLength);
+          const bytes = Buffer.from(
+            row.vector.buffer,
+            row.vector.byteOffset,
+            row.vector.byteLength,
+          );
           insert.run(row.hash, row.backbone, row.vector.length, bytes);
         }
       })();

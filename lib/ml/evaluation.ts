@@ -83,7 +83,12 @@ async function scoreBoth(tf: Tf, trained: TrainedModel, test: Float32Array, ood:
   return scored;
 }
 
-function row(scored: Scored, targets: Float32Array, labelCount: number, useNovelty: boolean): EvalRow {
+function row(
+  scored: Scored,
+  targets: Float32Array,
+  labelCount: number,
+  useNovelty: boolean,
+): EvalRow {
   const gets = (result: ScoreResult, index: number) =>
     result.noLabel[index] === 1 || (useNovelty && result.isNovel[index] === 1);
   const predicted = Float32Array.from(scored.test.predicted);
@@ -148,7 +153,9 @@ export async function runEvaluation(tf: Tf, input: EvalInput): Promise<EvalRepor
     dim,
   );
   const targets = new Float32Array(split.validation.length * labelCount);
-  split.validation.forEach((index, row) => (targets[row * labelCount + input.inDomain[index].classIndex] = 1));
+  split.validation.forEach(
+    (index, row) => (targets[row * labelCount + input.inDomain[index].classIndex] = 1),
+  );
 
   const train = async (kind: 'classifier' | 'labeler', withNone: boolean) => {
     const set = buildTrainingSet({

@@ -32,7 +32,11 @@ export function outputActivation(kind: ModelKind): 'softmax' | 'sigmoid' {
 
 /** The [rows, cols] of each weight array in `HeadWeights.values`. */
 export function weightShapes(shape: HeadShape): [number, number][] {
-  if (shape.hiddenUnits === 0) return [[shape.inputDim, shape.labelCount], [1, shape.labelCount]];
+  if (shape.hiddenUnits === 0)
+    return [
+      [shape.inputDim, shape.labelCount],
+      [1, shape.labelCount],
+    ];
   return [
     [shape.inputDim, shape.hiddenUnits],
     [1, shape.hiddenUnits],
@@ -47,9 +51,15 @@ export function buildHeadModel(tf: Tf, weights: HeadWeights): tfjs.Sequential {
   const model = tf.sequential();
   if (shape.hiddenUnits > 0) {
     model.add(
-      tf.layers.dense({ units: shape.hiddenUnits, activation: 'relu', inputShape: [shape.inputDim] }),
+      tf.layers.dense({
+        units: shape.hiddenUnits,
+        activation: 'relu',
+        inputShape: [shape.inputDim],
+      }),
     );
-    model.add(tf.layers.dense({ units: shape.labelCount, activation: outputActivation(shape.kind) }));
+    model.add(
+      tf.layers.dense({ units: shape.labelCount, activation: outputActivation(shape.kind) }),
+    );
   } else {
     model.add(
       tf.layers.dense({

@@ -75,7 +75,8 @@ export function macroF1(
 ): number {
   const scores = perLabelScores(targets, predicted, labelCount);
   const predictedCounts = new Array<number>(labelCount).fill(0);
-  for (let i = 0; i < predicted.length; i++) if (predicted[i] > 0.5) predictedCounts[i % labelCount]++;
+  for (let i = 0; i < predicted.length; i++)
+    if (predicted[i] > 0.5) predictedCounts[i % labelCount]++;
 
   // A label absent from both sides has an undefined F1; counting it as 0 would punish a test
   // split for lacking a rare label.

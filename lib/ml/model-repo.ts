@@ -77,11 +77,17 @@ export function getModel(db: Db, modelId: number): ModelRow | undefined {
   return db.select().from(models).where(eq(models.id, modelId)).get();
 }
 
-export function getActiveModel(db: Db, collectionId: number, kind: ModelKind): ModelRow | undefined {
+export function getActiveModel(
+  db: Db,
+  collectionId: number,
+  kind: ModelKind,
+): ModelRow | undefined {
   return db
     .select()
     .from(models)
-    .where(and(eq(models.collectionId, collectionId), eq(models.kind, kind), eq(models.active, true)))
+    .where(
+      and(eq(models.collectionId, collectionId), eq(models.kind, kind), eq(models.active, true)),
+    )
     .get();
 }
 

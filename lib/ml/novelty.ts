@@ -80,7 +80,8 @@ export interface NoveltyFitInput {
 function transposeRows(rows: Float32Array, dim: number): Float32Array {
   const count = rows.length / dim;
   const out = new Float32Array(rows.length);
-  for (let r = 0; r < count; r++) for (let j = 0; j < dim; j++) out[j * count + r] = rows[r * dim + j];
+  for (let r = 0; r < count; r++)
+    for (let j = 0; j < dim; j++) out[j * count + r] = rows[r * dim + j];
   return out;
 }
 
@@ -154,7 +155,11 @@ async function mahalanobisScores(
 }
 
 /** Novelty scores of unit rows under a fitted model. */
-export function noveltyScores(tf: Tf, model: NoveltyModel, rows: Float32Array): Promise<Float32Array> {
+export function noveltyScores(
+  tf: Tf,
+  model: NoveltyModel,
+  rows: Float32Array,
+): Promise<Float32Array> {
   return model.method === 'knn' ? knnScores(tf, model, rows) : mahalanobisScores(tf, model, rows);
 }
 
@@ -170,7 +175,13 @@ export async function fitNovelty(tf: Tf, input: NoveltyFitInput): Promise<Novelt
   const options = noveltyOptionsSchema.parse(input.options ?? {});
   const hasValidation = input.validation.length > 0;
 
-  const calibrationModel = await fitReference(tf, input.dim, input.train, input.trainLabels, options);
+  const calibrationModel = await fitReference(
+    tf,
+    input.dim,
+    input.train,
+    input.trainLabels,
+    options,
+  );
   // Without validation items the training items score themselves; their k-th neighbour is then
   // one step closer, so the threshold errs low (more items flagged), the safer side for a queue.
   const calibrationRows = hasValidation ? input.validation : input.train;
@@ -197,7 +208,14 @@ async function fitReference(
   options: NoveltyOptions,
 ): Promise<NoveltyModel> {
   if (options.method === 'knn') {
-    return { method: 'knn', dim, k: options.k, reference: rows, threshold: 0, percentile: options.percentile };
+    return {
+      method: 'knn',
+      dim,
+      k: options.k,
+      reference: rows,
+      threshold: 0,
+      percentile: options.percentile,
+    };
   }
   return fitMahalanobis(tf, dim, rows, labels, options);
 }
@@ -223,7 +241,13 @@ function labelMeans(dim: number, rows: Float32Array, labels: readonly number[][]
 }
 
 /** Rows minus the average of their labels' means. */
-function centredRows(dim: number, rows: Float32Array, labels: readonly number[][], means: Float32Array, meanIndex: Map<number, number>) {
+function centredRows(
+  dim: number,
+  rows: Float32Array,
+  labels: readonly number[][],
+  means: Float32Array,
+  meanIndex: Map<number, number>,
+) {
   const out = new Float32Array(rows.length);
   labels.forEach((outputs, row) => {
     for (let j = 0; j < dim; j++) {

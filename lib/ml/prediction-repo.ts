@@ -21,7 +21,12 @@ function chunks<T>(rows: T[]): T[][] {
   return out;
 }
 
-function toRows(modelId: number, itemIds: readonly number[], labelIds: readonly number[], r: ScoreResult) {
+function toRows(
+  modelId: number,
+  itemIds: readonly number[],
+  labelIds: readonly number[],
+  r: ScoreResult,
+) {
   const labelCount = labelIds.length;
   const main = itemIds.map((itemId, row) => {
     const base = row * labelCount;

@@ -38,7 +38,10 @@ function cutBelow(points: PrPoint[], index: number): number {
   return next ? (points[index].threshold + next.threshold) / 2 : points[index].threshold / 2;
 }
 
-function pickIndex(points: PrPoint[], policy: ThresholdPolicy): { index: number; reached: boolean } {
+function pickIndex(
+  points: PrPoint[],
+  policy: ThresholdPolicy,
+): { index: number; reached: boolean } {
   if (policy.mode === 'f1') {
     let best = 0;
     points.forEach((point, index) => {

@@ -19,7 +19,12 @@ import {
 } from './model-repo';
 import { replacePredictions } from './prediction-repo';
 import { scoreEmbeddings, type ScoringModel } from './scoring';
-import { trainModel, trainOptionsSchema, type TrainedModel, type TrainOptionsInput } from './train-model';
+import {
+  trainModel,
+  trainOptionsSchema,
+  type TrainedModel,
+  type TrainOptionsInput,
+} from './train-model';
 import type { EpochReport } from './training-loop';
 import { buildTrainingSet, type TrainingSet } from './training-set';
 
@@ -66,10 +71,13 @@ export function modelArtifactPath(modelId: number): string {
   return path.join('models', String(modelId));
 }
 
-export async function trainCollection(input: TrainCollectionInput): Promise<TrainedCollectionModel[]> {
+export async function trainCollection(
+  input: TrainCollectionInput,
+): Promise<TrainedCollectionModel[]> {
   const { db, collectionId } = input;
   const labels = listLabels(db, collectionId);
-  if (labels.length === 0) throw new AppError('bad_request', 'The collection has no labels to train.');
+  if (labels.length === 0)
+    throw new AppError('bad_request', 'The collection has no labels to train.');
 
   const snapshotAnnotationId = latestAnnotationId(db, collectionId);
   const snapshotAt = Date.now();
@@ -104,7 +112,15 @@ export async function trainCollection(input: TrainCollectionInput): Promise<Trai
       jobId: input.jobId,
       createdBy: input.createdBy,
     });
-    const context = { ...input, tf: runtime.tf, backend: runtime.backend, row, set, snapshotAt, embeddings };
+    const context = {
+      ...input,
+      tf: runtime.tf,
+      backend: runtime.backend,
+      row,
+      set,
+      snapshotAt,
+      embeddings,
+    };
     const names = new Map(labels.map((label) => [label.id, label.name]));
     results.push(await trainOne(context, names));
   }
@@ -130,9 +146,14 @@ async function trainOne(
 
   try {
     if (set.itemIds.length === 0) {
-      throw new AppError('bad_request', `There are no annotated items a ${set.kind} can learn from.`);
+      throw new AppError(
+        'bad_request',
+        `There are no annotated items a ${set.kind} can learn from.`,
+      );
     }
-    log.info(`Training the ${set.kind} of collection ${row.collectionId} as model ${row.id} on ${set.itemIds.length} items.`);
+    log.info(
+      `Training the ${set.kind} of collection ${row.collectionId} as model ${row.id} on ${set.itemIds.length} items.`,
+    );
     trained = await trainModel(tf, {
       set,
       options: context.options,
@@ -158,7 +179,9 @@ async function trainOne(
       durationMs: Date.now() - startedAt,
       artifactPath,
     });
-    log.info(`Model ${ready.id} (${set.kind}) is ready and active; macro-F1 ${trained.metrics.macroF1?.toFixed(3)}.`);
+    log.info(
+      `Model ${ready.id} (${set.kind}) is ready and active; macro-F1 ${trained.metrics.macroF1?.toFixed(3)}.`,
+    );
     context.onProgress?.({ stage: 'ready', kind: set.kind, modelId: row.id });
 
     return {
@@ -171,7 +194,9 @@ async function trainOne(
     };
   } catch (error) {
     markModelFailed(context.db, row.id, Date.now() - startedAt);
-    log.error(`Training model ${row.id} (${set.kind}) failed; the previous model stays active.`, { error });
+    log.error(`Training model ${row.id} (${set.kind}) failed; the previous model stays active.`, {
+      error,
+    });
     throw error;
   } finally {
     trained?.model.dispose();
@@ -191,7 +216,11 @@ function buildCard(
     backbone: context.row.backbone,
     backend: context.backend,
     featureTransform: FEATURE_TRANSFORM,
-    head: { inputDim: trained.inputDim, hiddenUnits: trained.hiddenUnits, labelCount: trained.labelCount },
+    head: {
+      inputDim: trained.inputDim,
+      hiddenUnits: trained.hiddenUnits,
+      labelCount: trained.labelCount,
+    },
     labels: set.labelIds.map((id) => ({ id, name: labelNames.get(id) ?? String(id) })),
     thresholds: trained.thresholds,
     thresholdPolicy: set.kind === 'labeler' ? trained.options.thresholdPolicy : null,
@@ -208,7 +237,11 @@ function buildCard(
     snapshotAnnotationId: context.row.snapshotAnnotationId,
     snapshotAt: context.snapshotAt,
     seed: trained.options.seed,
-    options: { head: trained.options.head, novelty: trained.options.novelty, validationFraction: trained.options.validationFraction },
+    options: {
+      head: trained.options.head,
+      novelty: trained.options.novelty,
+      validationFraction: trained.options.validationFraction,
+    },
     durationMs,
     createdAt: Date.now(),
   };
@@ -224,8 +257,14 @@ async function scoreAll(context: TrainOneContext, trained: TrainedModel): Promis
     thresholds: trained.thresholds,
     novelty: trained.novelty,
   };
-  return scoreItemsInto(context.tf, context.db, context.row.id, context.set.labelIds, scoring, context.embeddings, (items) =>
-    context.onProgress?.({ stage: 'score', kind: trained.kind, items }),
+  return scoreItemsInto(
+    context.tf,
+    context.db,
+    context.row.id,
+    context.set.labelIds,
+    scoring,
+    context.embeddings,
+    (items) => context.onProgress?.({ stage: 'score', kind: trained.kind, items }),
   );
 }
 
@@ -239,7 +278,9 @@ export async function scoreItemsInto(
   embeddings: Map<number, Float32Array>,
   onScored?: (items: number) => void,
 ): Promise<number> {
-  const itemIds = [...embeddings.keys()].filter((id) => embeddings.get(id)?.length === scoring.inputDim);
+  const itemIds = [...embeddings.keys()].filter(
+    (id) => embeddings.get(id)?.length === scoring.inputDim,
+  );
   const rows = new Float32Array(itemIds.length * scoring.inputDim);
   itemIds.forEach((id, index) => rows.set(embeddings.get(id) ?? [], index * scoring.inputDim));
 

@@ -140,7 +140,9 @@ export function measure(
     accuracy: exact / count,
     perLabel: perLabelScores(targets, predicted, labelCount),
     prCurves: Array.from({ length: labelCount }, (_, label) =>
-      thinned(prCurve(column(probabilities, labelCount, label), column(targets, labelCount, label))),
+      thinned(
+        prCurve(column(probabilities, labelCount, label), column(targets, labelCount, label)),
+      ),
     ),
     confusion:
       kind === 'classifier' ? confusionMatrix(truthClass, predictedClass, labelCount) : null,
@@ -198,9 +200,12 @@ export async function trainModel(tf: Tf, input: TrainModelInput): Promise<Traine
     const probabilities = await headProbabilities(tf, model, validation.features, set.dim);
     const thresholds =
       set.kind === 'labeler'
-        ? tuneThresholds(probabilities, validation.targets, labelCount, options.thresholdPolicy).map(
-            (tuned) => tuned.threshold,
-          )
+        ? tuneThresholds(
+            probabilities,
+            validation.targets,
+            labelCount,
+            options.thresholdPolicy,
+          ).map((tuned) => tuned.threshold)
         : null;
     const metrics = measure(set.kind, probabilities, validation.targets, labelCount, thresholds);
 

@@ -90,7 +90,8 @@ function lossWeights(input: TrainHeadInput, options: HeadOptions) {
     classes.forEach((label, row) => (itemWeights[row] = rows / (present * positives[label])));
   } else {
     positives.forEach((count, label) => {
-      positiveWeights[label] = count > 0 ? Math.min(MAX_POSITIVE_WEIGHT, (rows - count) / count) : 1;
+      positiveWeights[label] =
+        count > 0 ? Math.min(MAX_POSITIVE_WEIGHT, (rows - count) / count) : 1;
     });
   }
   return { itemWeights, positiveWeights };
@@ -118,7 +119,11 @@ class HeadTrainer {
   }
 
   /** Forward pass: [hidden pre-activation, hidden activation, output probabilities]. */
-  forward(x: tfjs.Tensor2D): { pre: tfjs.Tensor2D | null; hidden: tfjs.Tensor2D; probs: tfjs.Tensor2D } {
+  forward(x: tfjs.Tensor2D): {
+    pre: tfjs.Tensor2D | null;
+    hidden: tfjs.Tensor2D;
+    probs: tfjs.Tensor2D;
+  } {
     const tf = this.tf;
     const v = this.variables;
     let hidden = x;
@@ -136,7 +141,12 @@ class HeadTrainer {
   }
 
   /** Mean loss of a batch, from probabilities. */
-  loss(probs: tfjs.Tensor2D, y: tfjs.Tensor2D, itemWeights: tfjs.Tensor2D, positive: tfjs.Tensor2D) {
+  loss(
+    probs: tfjs.Tensor2D,
+    y: tfjs.Tensor2D,
+    itemWeights: tfjs.Tensor2D,
+    positive: tfjs.Tensor2D,
+  ) {
     const tf = this.tf;
     const p = tf.clipByValue(probs, LOG_EPSILON, 1 - LOG_EPSILON);
     const perItem =
@@ -179,7 +189,10 @@ class HeadTrainer {
       const grads: tfjs.NamedTensorMap = {};
       const last = pre ? 2 : 0;
       const hiddenT = pre ? tf.transpose(hidden) : xT;
-      grads[this.names[last]] = tf.add(tf.matMul(hiddenT, dLogits), tf.mul(v[last], this.options.l2));
+      grads[this.names[last]] = tf.add(
+        tf.matMul(hiddenT, dLogits),
+        tf.mul(v[last], this.options.l2),
+      );
       grads[this.names[last + 1]] = tf.sum(dLogits, 0, true);
       if (pre) {
         const dHidden = tf.matMul(dLogits, tf.transpose(v[2]));
@@ -205,7 +218,9 @@ class HeadTrainer {
   }
 
   async snapshot(): Promise<Float32Array[]> {
-    return Promise.all(this.variables.map(async (variable) => (await variable.data()) as Float32Array));
+    return Promise.all(
+      this.variables.map(async (variable) => (await variable.data()) as Float32Array),
+    );
   }
 
   dispose(): void {
@@ -234,22 +249,35 @@ function copyBatch(input: TrainHeadInput, indices: number[], itemWeights: Float3
     const source = input.train.features.subarray(row * dim, (row + 1) * dim);
     batch.x.set(source, b * dim);
     for (let j = 0; j < dim; j++) batch.xT[j * size + b] = source[j];
-    batch.y.set(input.train.targets.subarray(row * labelCount, (row + 1) * labelCount), b * labelCount);
+    batch.y.set(
+      input.train.targets.subarray(row * labelCount, (row + 1) * labelCount),
+      b * labelCount,
+    );
     batch.w[b] = itemWeights[row];
   });
   return batch;
 }
 
 /** Validation loss (unweighted) and macro-F1 (argmax, or 0.5 per label). */
-function validationScores(kind: ModelKind, probs: Float32Array, targets: Float32Array, labelCount: number) {
+function validationScores(
+  kind: ModelKind,
+  probs: Float32Array,
+  targets: Float32Array,
+  labelCount: number,
+) {
   let loss = 0;
   for (let i = 0; i < probs.length; i++) {
     const p = Math.min(1 - LOG_EPSILON, Math.max(LOG_EPSILON, probs[i]));
-    loss -= kind === 'classifier' ? targets[i] * Math.log(p) : targets[i] * Math.log(p) + (1 - targets[i]) * Math.log(1 - p);
+    loss -=
+      kind === 'classifier'
+        ? targets[i] * Math.log(p)
+        : targets[i] * Math.log(p) + (1 - targets[i]) * Math.log(1 - p);
   }
   const rows = probs.length / labelCount;
   const predicted =
-    kind === 'classifier' ? oneHot(argmaxRows(probs, labelCount), labelCount) : probs.map((p) => (p >= 0.5 ? 1 : 0));
+    kind === 'classifier'
+      ? oneHot(argmaxRows(probs, labelCount), labelCount)
+      : probs.map((p) => (p >= 0.5 ? 1 : 0));
   return { valLoss: loss / rows, valMetric: macroF1(targets, predicted, labelCount) };
 }
 
@@ -300,10 +328,19 @@ export async function trainHead(tf: Tf, input: TrainHeadInput): Promise<TrainedH
         lossTensor.dispose();
       }
 
-      const report: EpochReport = { epoch, epochs: options.epochs, loss: lossSum / rows, valLoss: null, valMetric: null };
+      const report: EpochReport = {
+        epoch,
+        epochs: options.epochs,
+        loss: lossSum / rows,
+        valLoss: null,
+        valMetric: null,
+      };
       if (input.validation && input.validation.targets.length > 0) {
         const probs = await trainer.probabilities(input.validation.features);
-        Object.assign(report, validationScores(input.kind, probs, input.validation.targets, input.labelCount));
+        Object.assign(
+          report,
+          validationScores(input.kind, probs, input.validation.targets, input.labelCount),
+        );
       }
       history.push(report);
       input.onEpoch?.(report);

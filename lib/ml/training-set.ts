@@ -95,7 +95,9 @@ function toMatrices(input: TrainingSetInput, rows: Row[], counts: TrainingSetCou
 
   rows.forEach((row, index) => {
     if (row.vector.length !== dim) {
-      throw new Error(`Item ${row.itemId} has a ${row.vector.length}-d embedding, expected ${dim}.`);
+      throw new Error(
+        `Item ${row.itemId} has a ${row.vector.length}-d embedding, expected ${dim}.`,
+      );
     }
     features.set(row.vector, index * dim);
     for (const output of row.outputs) targets[index * labelCount + output] = 1;
@@ -115,8 +117,14 @@ function toMatrices(input: TrainingSetInput, rows: Row[], counts: TrainingSetCou
 }
 
 /** The rows at `indices` of a row-major matrix with `width` columns. */
-export function takeRows(matrix: Float32Array, width: number, indices: readonly number[]): Float32Array {
+export function takeRows(
+  matrix: Float32Array,
+  width: number,
+  indices: readonly number[],
+): Float32Array {
   const out = new Float32Array(indices.length * width);
-  indices.forEach((row, index) => out.set(matrix.subarray(row * width, (row + 1) * width), index * width));
+  indices.forEach((row, index) =>
+    out.set(matrix.subarray(row * width, (row + 1) * width), index * width),
+  );
   return out;
 }

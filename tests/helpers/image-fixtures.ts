@@ -46,7 +46,10 @@ export async function fixtureFeatures(file: string): Promise<Float32Array> {
       if (x + 1 < SIDE && y + 1 < SIDE) {
         const gradient =
           Math.abs(pixels[y * SIDE + x + 1] - value) + Math.abs(pixels[(y + 1) * SIDE + x] - value);
-        const bin = Math.min(GRADIENT_BINS - 1, Math.floor(Math.sqrt(gradient / 512) * GRADIENT_BINS));
+        const bin = Math.min(
+          GRADIENT_BINS - 1,
+          Math.floor(Math.sqrt(gradient / 512) * GRADIENT_BINS),
+        );
         features[GREY_BINS + bin] += 1;
       }
     }

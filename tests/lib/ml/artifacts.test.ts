@@ -47,7 +47,9 @@ describe('model artifacts', () => {
     task = await loadFixtureTask();
   });
 
-  afterEach(() => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  afterEach(() =>
+    dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })),
+  );
 
   it.each<NoveltyMethod>(['knn', 'mahalanobis'])(
     'round-trip to identical predictions and %s novelty scores',
@@ -88,7 +90,12 @@ describe('model artifacts', () => {
       loaded.model.dispose();
 
       expect(fs.readdirSync(root)).toEqual(['model-1']);
-      expect(fs.readdirSync(dir).sort()).toEqual(['card.json', 'model.json', 'novelty.bin', 'weights.bin']);
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        'card.json',
+        'model.json',
+        'novelty.bin',
+        'weights.bin',
+      ]);
       expect(loaded.card).toEqual(card);
       expect(after.probabilities).toEqual(before.probabilities);
       expect(after.novelty).toEqual(before.novelty);

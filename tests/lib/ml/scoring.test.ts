@@ -42,7 +42,9 @@ describe('scoreEmbeddings', () => {
 
     expect(Array.from(result.topIndex)).toEqual(task.test.classes);
     for (let row = 0; row < result.count; row++) {
-      const p = Array.from(result.probabilities.subarray(row * 3, row * 3 + 3)).sort((a, b) => b - a);
+      const p = Array.from(result.probabilities.subarray(row * 3, row * 3 + 3)).sort(
+        (a, b) => b - a,
+      );
       const entropy = -p.reduce((sum, q) => sum + (q > 0 ? q * Math.log(q) : 0), 0) / Math.log(3);
       expect(result.predicted.subarray(row * 3, row * 3 + 3).reduce((a, b) => a + b)).toBe(1);
       expect(result.margin?.[row]).toBeCloseTo(p[0] - p[1], 5);

@@ -6,6 +6,7 @@ import type { Label } from '@/lib/collections/collection-repo';
 import { readCard } from '@/lib/ml/artifacts';
 import { getActiveModel, getModel, listModels } from '@/lib/ml/model-repo';
 import { countPredictionScores, listPredictions } from '@/lib/ml/prediction-repo';
+import { scoreCollection } from '@/lib/ml/score-collection';
 import { trainCollection } from '@/lib/ml/train-collection';
 import { createTestDatabase, type TestDatabase } from '@/tests/helpers/db';
 import { makeCollection, makeItem } from '@/tests/helpers/factories';
@@ -24,7 +25,10 @@ describe('trainCollection on a real database', () => {
     database = createTestDatabase();
     const images = listFixtureImages();
     const classNames = [...new Set(images.map((image) => image.className))];
-    ({ collection: { id: collectionId }, labels } = makeCollection(database.db, classNames));
+    ({
+      collection: { id: collectionId },
+      labels,
+    } = makeCollection(database.db, classNames));
 
     for (const image of images) {
       const filePath = path.join('items', path.basename(image.file));
@@ -103,5 +107,30 @@ describe('trainCollection on a real database', () => {
     const newest = listModels(database.db, collectionId)[0];
     expect(newest).toMatchObject({ kind: 'labeler', status: 'failed', active: false });
     expect(getActiveModel(database.db, collectionId, 'labeler')?.id).toBe(before?.id);
+  });
+
+  it('re-scores with the saved active models, including items added after training', async () => {
+    const source = listFixtureImages()[0];
+    const filePath = path.join('items', 'added-later.jpg');
+    fs.copyFileSync(source.file, path.join(database.dir, filePath));
+    const added = makeItem(database.db, collectionId, { filePath });
+    const classifier = getActiveModel(database.db, collectionId, 'classifier');
+    const before = new Map(
+      listPredictions(database.db, classifier?.id ?? 0).map((p) => [p.itemId, p.probabilities]),
+    );
+
+    const results = await scoreCollection({ db: database.db, dataDir: database.dir, collectionId });
+
+    expect(results.map((result) => [result.kind, result.scoredItems])).toEqual([
+      ['classifier', 25],
+      ['labeler', 25],
+    ]);
+    const after = listPredictions(database.db, classifier?.id ?? 0);
+    expect(after.find((p) => p.itemId === added.id)?.topLabelId).toBe(labels[0].id);
+    for (const prediction of after.filter((p) => p.itemId !== added.id)) {
+      prediction.probabilities.forEach((value, index) =>
+        expect(value).toBeCloseTo(before.get(prediction.itemId)?.[index] ?? -1, 5),
+      );
+    }
   });
 });

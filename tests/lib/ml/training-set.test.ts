@@ -26,7 +26,12 @@ describe('buildTrainingSet', () => {
   });
 
   it('leaves "none" and multi-label items out of a classifier and counts them', () => {
-    const set = buildTrainingSet({ kind: 'classifier', labelIds: [10, 20], annotations, embeddings });
+    const set = buildTrainingSet({
+      kind: 'classifier',
+      labelIds: [10, 20],
+      annotations,
+      embeddings,
+    });
 
     expect(set.itemIds).toEqual([1]);
     expect(Array.from(set.targets)).toEqual([1, 0]);
