@@ -24,4 +24,16 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'head training time (1k/10k items, linear/MLP) and scoring 100k embeddings',
     load: () => import('./ml-heads'),
   },
+  {
+    name: 'item-grid',
+    group: 'app',
+    description: 'item grid page and filter-count queries on a 100k-item collection',
+    load: () => import('./item-grid'),
+  },
+  {
+    name: 'thumbnails',
+    group: 'app',
+    description: 'thumbnail rendering (first request) and cached lookups per size',
+    load: () => import('./thumbnails'),
+  },
 ];

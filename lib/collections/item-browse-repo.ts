@@ -53,13 +53,20 @@ export function listBrowseItems(
   limit: number,
 ): BrowseItem[] {
   const where = filterSql(filter);
+  // The unary plus keeps SQLite off items_collection_current_idx: walking the primary key from
+  // afterId yields rows already in id order and stops after `limit` matches, instead of reading
+  // the whole collection through that index and sorting it (0.2–0.4 ms instead of 9–38 ms per
+  // page at 100k items: npm run bench -- item-grid). Imports add a collection's items in runs, so
+  // the walk seldom crosses other collections' rows.
+  // TODO: an index on items(collection_id, id) would make this independent of how collections'
+  // items interleave; it needs a schema migration.
   const rows = db.$client
     .prepare(
       `select i.id, i.title, i.source_uri as sourceUri, i.width, i.height,
               i.content_hash as contentHash, a.id as annotationId, a.kind as annotationKind
          from items i
          left join annotations a on a.id = i.current_annotation_id
-        where i.collection_id = ? and i.id > ? ${where.sql}
+        where +i.collection_id = ? and i.id > ? ${where.sql}
         order by i.id
         limit ?`,
     )
