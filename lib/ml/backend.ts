@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { createLogger } from '@/lib/log';
+import { nodeRequire } from './node-require';
 
 /**
  * Chooses the TensorFlow.js backend once per process (or worker thread). Everyone uses the one
@@ -35,9 +35,6 @@ export interface BackendCandidate {
 
 const log = createLogger('ml:backend');
 
-// A plain require keeps bundlers from resolving packages that are optional and usually absent.
-const requireOptional = createRequire(import.meta.url);
-
 /** The tfjs registry name each of our backend names ends up as. */
 const TF_REGISTRY_NAME: Record<BackendName, string> = {
   'node-gpu': 'tensorflow',
@@ -59,7 +56,7 @@ async function activate(backend: BackendName): Promise<void> {
 async function loadNodePackage(packageName: string, backend: BackendName): Promise<void> {
   // Loading can fail in many ways besides MODULE_NOT_FOUND (a missing native addon, a libc or
   // CUDA mismatch); the caller records whatever is thrown and moves on.
-  requireOptional(packageName);
+  nodeRequire()(packageName);
   await activate(backend);
 }
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { io } from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { nodeRequire } from './node-require';
 
 /**
  * Reads TF.js model artifacts (topology, weight specs, weight bytes) from the nsfwjs package or
@@ -24,18 +24,17 @@ export const modelJsonSchema = z.looseObject({
 });
 export type ModelJson = z.infer<typeof modelJsonSchema>;
 
-const requireFromHere = createRequire(import.meta.url);
-
 /** The folder of nsfwjs' bundled models; resolved, not hard-coded, so hoisting does not matter. */
 export function nsfwjsModelsDir(): string {
   // The package only exports its entry points; dist/cjs/index.js sits two levels below dist/.
-  return path.join(path.dirname(requireFromHere.resolve('nsfwjs')), '..', 'models');
+  return path.join(path.dirname(nodeRequire().resolve('nsfwjs')), '..', 'models');
 }
 
 /** Loads one of nsfwjs' UMD .min.js modules and drops it from the require cache. */
 function requireBundle(file: string): unknown {
-  const value: unknown = requireFromHere(file);
-  delete requireFromHere.cache[file];
+  const load = nodeRequire();
+  const value: unknown = load(file);
+  delete load.cache[file];
   return value;
 }
 
