@@ -6,7 +6,10 @@ import { GET as listCollections, POST as createCollection } from '@/app/api/coll
 import { GET as getItem } from '@/app/api/items/[id]/route';
 import { DELETE as deleteLabel, PATCH as patchLabel } from '@/app/api/labels/[id]/route';
 import { appendAnnotation } from '@/lib/annotation/annotation-repo';
-import type { Label } from '@/lib/collections/collection-repo';
+import {
+  createCollection as createCollectionRow,
+  type Label,
+} from '@/lib/collections/collection-repo';
 import type { Item } from '@/lib/collections/item-repo';
 import {
   apiRequest,
@@ -288,6 +291,26 @@ describe('GET /api/collections/[id]/items', () => {
     const all = await fetchPage('');
     expect(all.items[1]).toMatchObject({ labelIds: [heron.id], annotationKind: 'labels' });
     expect(all.items[3]).toMatchObject({ labelIds: [], annotationKind: null });
+  });
+
+  it('never shows items of another collection, even when their ids interleave', async () => {
+    const { collection } = await createBirds();
+    const other = createCollectionRow(app.db, { name: 'Other', annotationMode: 'single' });
+    const ours: Item[] = [];
+    for (let seed = 1; seed <= 3; seed++) {
+      ours.push(await addStoredItem(app.db, app.dataDir, collection.id, { seed }));
+      await addStoredItem(app.db, app.dataDir, other.id, { seed: seed + 10 });
+    }
+
+    const id = String(collection.id);
+    const response = await listItems(
+      apiRequest(`/api/collections/${id}/items?limit=2`, { cookie: adminCookie }),
+      params({ id }),
+    );
+
+    const body = (await response.json()) as { items: { id: number }[]; nextAfter: number };
+    expect(body.items.map((item) => item.id)).toEqual([ours[0].id, ours[1].id]);
+    expect(body.nextAfter).toBe(ours[1].id);
   });
 
   it('returns an item with its annotation history, newest first', async () => {
