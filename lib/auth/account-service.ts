@@ -138,9 +138,14 @@ function losesAdmin(user: User, changes: AccountChanges): boolean {
 /** Applies an admin's changes to an account; disabling or a new password ends its sessions. */
 export async function changeAccount(
   db: Db,
+  actorId: number,
   userId: number,
   changes: AccountChanges,
 ): Promise<PublicUser> {
+  // Disabling yourself would sign you out mid-task with no way back in but another admin.
+  if (actorId === userId && changes.disabled === true) {
+    throw new AppError('conflict', 'You cannot disable your own account; ask another admin.');
+  }
   const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
 
   const updated = db.transaction(() => {

@@ -36,6 +36,21 @@ async function signIn(page: Page, account: { email: string; password: string }) 
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
+/**
+ * Uncaught exceptions and console errors such as hydration mismatches. The browser's own
+ * "Failed to load resource" lines are left out: the failed sign-in's 401 is expected.
+ */
+function collectScriptErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  return errors;
+}
+
 /** True once every thumbnail in the grid has decoded to real pixels. */
 function thumbnailsLoaded(page: Page) {
   return page.waitForFunction(() => {
@@ -48,6 +63,7 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
   it('sends a signed-out visitor to sign in, then shows the demo collection with its thumbnails', async () => {
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
+    const scriptErrors = collectScriptErrors(page);
 
     await page.goto(`${server.baseUrl}/collections`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
@@ -76,6 +92,7 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'item.png') });
 
+    expect(scriptErrors).toEqual([]);
     await context.close();
   });
 

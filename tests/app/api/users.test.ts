@@ -132,18 +132,34 @@ describe('users admin API', () => {
     expect(withNew.status).toBe(200);
   });
 
-  it('will not demote or disable the last active admin', async () => {
+  it('will not demote the last active admin', async () => {
     const { cookie, user } = await signedInUser(app.db, 'admin');
 
     const demote = await patch(user.id, cookie, { role: 'curator' });
+
     expect(demote.status).toBe(409);
     expect((await errorOf(demote)).message).toContain('last active admin');
-    const disable = await patch(user.id, cookie, { disabled: true });
-    expect(disable.status).toBe(409);
+  });
 
-    const second = await signedInUser(app.db, 'admin');
-    const demoteNow = await patch(user.id, second.cookie, { role: 'curator' });
-    expect(demoteNow.status).toBe(200);
+  it('does not let an admin disable their own account', async () => {
+    const { cookie, user } = await signedInUser(app.db, 'admin');
+    await signedInUser(app.db, 'admin');
+
+    const response = await patch(user.id, cookie, { disabled: true });
+
+    expect(response.status).toBe(409);
+    expect((await errorOf(response)).message).toContain('your own account');
+  });
+
+  it('lets an admin demote themselves while another admin remains', async () => {
+    const { cookie, user } = await signedInUser(app.db, 'admin');
+    await signedInUser(app.db, 'admin');
+
+    const demoted = await patch(user.id, cookie, { role: 'curator' });
+
+    expect(demoted.status).toBe(200);
+    const afterwards = await listUsers(apiRequest('/api/users', { cookie }));
+    expect(afterwards.status).toBe(403);
   });
 
   it('does not count a disabled admin as the other admin', async () => {

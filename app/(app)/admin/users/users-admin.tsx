@@ -226,22 +226,25 @@ function UserRowView(props: {
           ) : (
             <span className="pill border-ok/40 bg-ok-soft text-ok">Active</span>
           )}
-          <button
-            type="button"
-            className={`btn btn-small ${user.disabled ? '' : 'btn-danger'}`}
-            disabled={busy}
-            onClick={() =>
-              patch(
-                { disabled: !user.disabled },
-                user.disabled
-                  ? `${user.name} can sign in again.`
-                  : `${user.name} was disabled and signed out.`,
-              )
-            }
-          >
-            {user.disabled ? 'Enable' : 'Disable'}
-            <span className="sr-only"> {user.name}</span>
-          </button>
+          {/* The server refuses self-disabling too; hiding the button avoids the round trip. */}
+          {!props.isMe && (
+            <button
+              type="button"
+              className={`btn btn-small ${user.disabled ? '' : 'btn-danger'}`}
+              disabled={busy}
+              onClick={() =>
+                patch(
+                  { disabled: !user.disabled },
+                  user.disabled
+                    ? `${user.name} can sign in again.`
+                    : `${user.name} was disabled and signed out.`,
+                )
+              }
+            >
+              {user.disabled ? 'Enable' : 'Disable'}
+              <span className="sr-only"> {user.name}</span>
+            </button>
+          )}
         </div>
       </td>
       <td>

@@ -145,7 +145,8 @@ export default async function CollectionGridPage(props: Props) {
                   {/* A plain img: the server already sizes and caches thumbnails as WebP. */}
                   <img
                     src={`/api/items/${item.id}/thumbnail?size=320`}
-                    alt={itemName(item)}
+                    // The tile's visible name follows; repeating it as alt text would read twice.
+                    alt=""
                     loading="lazy"
                     decoding="async"
                     className="max-h-full max-w-full object-contain"
