@@ -147,3 +147,19 @@ export function countItemsWithSeveralLabels(db: Db, collectionId: number): numbe
     .get(collectionId) as { n: number };
   return row.n;
 }
+
+/** The items before and after this one in the collection's id order, for the item page. */
+export function findNeighbourItemIds(
+  db: Db,
+  collectionId: number,
+  itemId: number,
+): { previousId: number | null; nextId: number | null } {
+  // The unary plus walks the primary key, as in listBrowseItems.
+  const next = db.$client
+    .prepare('select id from items where +collection_id = ? and id > ? order by id limit 1')
+    .get(collectionId, itemId) as { id: number } | undefined;
+  const previous = db.$client
+    .prepare('select id from items where +collection_id = ? and id < ? order by id desc limit 1')
+    .get(collectionId, itemId) as { id: number } | undefined;
+  return { previousId: previous?.id ?? null, nextId: next?.id ?? null };
+}

@@ -91,6 +91,9 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
       return image !== null && image.complete && image.naturalWidth > 0;
     });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'item.png') });
+    const itemUrl = page.url();
+    await page.getByRole('link', { name: 'Next item →' }).click();
+    await page.waitForURL((url) => url.href !== itemUrl && /\/items\/\d+$/.test(url.pathname));
 
     expect(scriptErrors).toEqual([]);
     await context.close();

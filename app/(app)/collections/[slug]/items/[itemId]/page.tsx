@@ -6,6 +6,7 @@ import { getDb } from '@/db/client';
 import type { AnnotationRecord } from '@/lib/annotation/annotation-repo';
 import { requirePageUser } from '@/lib/auth/page-auth';
 import type { Label } from '@/lib/collections/collection-repo';
+import { findNeighbourItemIds } from '@/lib/collections/item-browse-repo';
 import { getItemDetail, type ItemDetail } from '@/lib/collections/item-detail';
 import { isAppError } from '@/lib/errors';
 
@@ -97,13 +98,37 @@ export default async function ItemPage(props: Props) {
   const current = history[0];
   const name = item.title ?? item.sourceUri.split('/').pop() ?? `Item ${item.id}`;
   const metadataEntries = Object.entries(item.metadata);
+  const neighbours = findNeighbourItemIds(getDb(), collection.id, item.id);
+  const itemHref = (id: number) => `/collections/${collection.slug}/items/${id}`;
 
   return (
     <>
       <p className="text-sm">
         <Link href={`/collections/${collection.slug}`}>← {collection.name}</Link>
       </p>
-      <h1 className="mb-4 break-words">{name}</h1>
+      <div className="mb-4 flex flex-wrap items-center justify-between gap-3">
+        <h1 className="break-words">{name}</h1>
+        <nav aria-label="Neighbouring items" className="flex gap-2">
+          {neighbours.previousId !== null ? (
+            <Link href={itemHref(neighbours.previousId)} className="btn" rel="prev">
+              ← Previous item
+            </Link>
+          ) : (
+            <span className="btn opacity-50" aria-disabled="true">
+              ← Previous item
+            </span>
+          )}
+          {neighbours.nextId !== null ? (
+            <Link href={itemHref(neighbours.nextId)} className="btn" rel="next">
+              Next item →
+            </Link>
+          ) : (
+            <span className="btn opacity-50" aria-disabled="true">
+              Next item →
+            </span>
+          )}
+        </nav>
+      </div>
 
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(300px,2fr)]">
         <figure className="card grid place-items-center self-start bg-stone-100 p-2">
