@@ -28,6 +28,8 @@ interface Row {
   workers: string;
   images: number;
   imagesPerSecond: number;
+  /** CPU seconds this process used per wall second: below the worker count, others had the CPU. */
+  coresUsed?: number;
 }
 
 function option(args: string[], name: string, fallback: number): number {
@@ -91,12 +93,16 @@ async function measureEmbedding(
   const rates: number[] = [];
   let used = 0;
   let backend = '';
+  const cpuBefore = process.cpuUsage();
+  const startedAt = performance.now();
   for (let repeat = 0; repeat < repeats; repeat++) {
     const result = await embedFiles(files, { backbone, workers, batchSize });
     rates.push(result.imagesPerSecond);
     used = result.workers;
     backend = result.backend;
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const coresUsed = (cpu.user + cpu.system) / 1000 / (performance.now() - startedAt);
   await releaseResidentBackbone();
   const spec = resolveBackbone(backbone);
   return {
@@ -105,6 +111,7 @@ async function measureEmbedding(
     workers: used === 0 ? 'in-process' : `${used} workers`,
     images: files.length,
     imagesPerSecond: median(rates),
+    coresUsed,
   };
 }
 
@@ -165,13 +172,14 @@ function measureTorch(size: number): TorchFigures | string {
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['what', 'backend', 'workers', 'images', 'img/s'];
+  const header = ['what', 'backend', 'workers', 'images', 'img/s', 'cores used'];
   const cells = rows.map((row) => [
     row.what,
     row.backend,
     row.workers,
     String(row.images),
     row.imagesPerSecond.toFixed(1),
+    row.coresUsed === undefined ? '' : row.coresUsed.toFixed(2),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => (cell[column] as string).length)),
@@ -213,7 +221,9 @@ export async function run(args: string[]): Promise<void> {
   const pool = os.availableParallelism();
   const { files, source } = await sampleImages(count);
   const few = files.slice(0, Math.min(16, files.length));
-  console.log(`${files.length} images from ${source}; ${pool} CPUs; median of ${repeats} runs.\n`);
+  const load = () => os.loadavg()[0]?.toFixed(1);
+  console.log(`${files.length} images from ${source}; median of ${repeats} runs.`);
+  console.log(`${pool} CPUs; load average ${load()} at the start (others' jobs slow every row).\n`);
 
   const rows: Row[] = [await measureDecoding(files)];
   for (const backbone of ['mobilenet-v2', 'mobilenet-v2@128', 'mobilenet-v2-mid']) {
@@ -226,5 +236,6 @@ export async function run(args: string[]): Promise<void> {
   if (!args.includes('--no-cpu')) rows.push(await measureCpuBackend(files.slice(0, 4)));
 
   printTable(rows);
+  console.log(`\nLoad average ${load()} at the end.`);
   if (!args.includes('--no-torch')) printTorchComparison(rows, measureTorch(224));
 }

@@ -103,8 +103,12 @@ function dispatch(workers: Worker[], run: PoolRun): Promise<void> {
       });
       // TODO: a worker that dies mid-run fails the whole run; its batches could be re-queued.
       worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (remaining > 0) reject(new Error(`An embedding worker stopped (exit code ${code}).`));
+      });
       for (let slot = 0; slot < BATCHES_IN_FLIGHT_PER_WORKER; slot++) feed(worker);
     }
+    run.signal?.addEventListener('abort', () => reject(run.signal?.reason), { once: true });
     if (remaining === 0) resolve();
   });
 }

@@ -78,4 +78,18 @@ describe('embedFiles', () => {
 
     await expect(run).rejects.toThrow('cancelled by the test');
   });
+
+  it('stops the worker pool when aborted', async () => {
+    const controller = new AbortController();
+
+    const run = embedFiles(files, {
+      backbone: BACKBONE,
+      batchSize: 2,
+      workers: 2,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('cancelled during the pool run')),
+    });
+
+    await expect(run).rejects.toThrow('cancelled during the pool run');
+  });
 });
