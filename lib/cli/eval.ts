@@ -9,7 +9,7 @@ import { resolveBackbone } from '@/lib/ml/backbones';
 import { embedFiles } from '@/lib/ml/embedder';
 import { openEvalCache } from '@/lib/ml/eval-cache-repo';
 import { runEvaluation, type EvalReport, type EvalRow } from '@/lib/ml/evaluation';
-import { NOVELTY_METHODS } from '@/lib/ml/novelty';
+import { DEFAULT_NOVELTY_PERCENTILE, NOVELTY_METHODS } from '@/lib/ml/novelty';
 
 /**
  * `npm run eval -- <folder-per-label dir> --ood <dir> [--ood-train K] [--backbone <id|folder>]
@@ -30,14 +30,14 @@ const argsSchema = z.object({
   testFraction: z.coerce.number().min(0.05).max(0.9).default(0.2),
   novelty: z.enum(NOVELTY_METHODS).default('knn'),
   k: z.coerce.number().int().min(1).default(5),
-  percentile: z.coerce.number().min(0).max(100).default(95),
+  percentile: z.coerce.number().min(0).max(100).default(DEFAULT_NOVELTY_PERCENTILE),
   hidden: z.coerce.number().int().min(0).default(0),
 });
 type EvalArgs = z.infer<typeof argsSchema>;
 
 const USAGE = `Usage: npm run eval -- <folder-per-label dir> --ood <dir> [--ood-train K=30]
   [--backbone id|folder] [--json] [--seed N=42] [--test-fraction 0.2]
-  [--novelty knn|mahalanobis] [--k 5] [--percentile 95] [--hidden 0]`;
+  [--novelty knn|mahalanobis] [--k 5] [--percentile 99] [--hidden 0]`;
 
 function parse(argv: string[]): EvalArgs {
   const { values, positionals } = parseArgs({
@@ -198,10 +198,17 @@ export async function run(argv: string[]): Promise<number> {
       `novelty ${report.noveltyMethod} k=${args.k} p${args.percentile}, hidden ${args.hidden}\n`,
   );
   process.stdout.write(`${table(report)}\n`);
-  if (args.json) {
-    const { noveltyMethod, noveltyThreshold, ...rest } = report;
+  if (report.oodNovelty && report.noveltyThreshold !== null) {
+    const { min, median } = report.oodNovelty;
     process.stdout.write(
-      `${JSON.stringify({ ...rest, backbone, backend, noveltyMethod, noveltyThreshold })}\n`,
+      `novelty threshold ${report.noveltyThreshold.toFixed(4)}; held-out OOD novelty ` +
+        `min ${min.toFixed(4)}, median ${median.toFixed(4)}\n`,
+    );
+  }
+  if (args.json) {
+    const { noveltyMethod, noveltyThreshold, oodNovelty, ...rest } = report;
+    process.stdout.write(
+      `${JSON.stringify({ ...rest, backbone, backend, noveltyMethod, noveltyThreshold, oodNovelty })}\n`,
     );
   }
   return 0;

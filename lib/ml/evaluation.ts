@@ -53,6 +53,8 @@ export interface EvalReport {
   oodTestCount: number;
   noveltyMethod: string;
   noveltyThreshold: number | null;
+  /** Novelty scores of the held-out OOD images, to see how far above the threshold they lie. */
+  oodNovelty: { min: number; median: number; max: number } | null;
 }
 
 interface Scored {
@@ -112,6 +114,11 @@ function row(
       max: top.length ? Math.max(...top) : Number.NaN,
     },
   };
+}
+
+function spread(values: Float32Array | null) {
+  if (!values || values.length === 0) return null;
+  return { min: Math.min(...values), median: percentile(values, 50), max: Math.max(...values) };
 }
 
 export async function runEvaluation(tf: Tf, input: EvalInput): Promise<EvalReport> {
@@ -183,5 +190,6 @@ export async function runEvaluation(tf: Tf, input: EvalInput): Promise<EvalRepor
     oodTestCount: oodHeld.length,
     noveltyMethod: labelerWithNone.trained.novelty?.method ?? 'off',
     noveltyThreshold: labelerWithNone.trained.novelty?.threshold ?? null,
+    oodNovelty: spread(labelerWithNone.scored.ood.novelty),
   };
 }

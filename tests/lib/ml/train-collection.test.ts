@@ -85,7 +85,7 @@ describe('trainCollection on a real database', () => {
         .forEach((itemId) => (correct += predictions.get(itemId) === labels[index].id ? 1 : 0)),
     );
     expect(correct).toBeGreaterThanOrEqual(5);
-  });
+  }, 180_000);
 
   it('marks a failed run failed and leaves the previous model active', async () => {
     const before = getActiveModel(database.db, collectionId, 'labeler');
