@@ -100,7 +100,7 @@ export async function run(args: string[]): Promise<void> {
 
     console.log('\n| query | ms |\n|---|---|');
     for (const [name, filter, after] of cases) {
-      const ms = timeMs(() => listBrowseItems(db, collection.id, filter, after, PAGE + 1));
+      const ms = timeMs(() => listBrowseItems(db, collection.id, filter, { after }, PAGE + 1));
       console.log(`| ${name} (${PAGE} items) | ${ms.toFixed(2)} |`);
     }
     const countsMs = timeMs(() => countBrowseFilters(db, collection.id));

@@ -1,25 +1,34 @@
 import { z } from 'zod';
-import type { BrowseFilter } from './item-browse-repo';
+import type { Db } from '@/db/client';
+import {
+  listBrowseItems,
+  type BrowseCursor,
+  type BrowseFilter,
+  type BrowseItem,
+} from './item-browse-repo';
 
 /**
  * The grid's query string, shared by the page and GET /api/collections/[id]/items:
- * ?filter=all|unannotated|none|label&label=<id>&after=<item id>&limit=<n>.
+ * ?filter=all|unannotated|none|label&label=<id>&after=<item id>|before=<item id>&limit=<n>.
  * Anything unreadable falls back to the first page of all items rather than failing.
  */
 
 export const DEFAULT_PAGE_SIZE = 60;
 export const MAX_PAGE_SIZE = 200;
 
+const optionalId = z.coerce.number().int().positive().optional().catch(undefined);
+
 const querySchema = z.object({
   filter: z.enum(['all', 'unannotated', 'none', 'label']).catch('all'),
-  label: z.coerce.number().int().positive().optional().catch(undefined),
-  after: z.coerce.number().int().min(0).catch(0),
+  label: optionalId,
+  after: optionalId,
+  before: optionalId,
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).catch(DEFAULT_PAGE_SIZE),
 });
 
 export interface BrowseQuery {
   filter: BrowseFilter;
-  afterId: number;
+  cursor: BrowseCursor;
   limit: number;
 }
 
@@ -27,7 +36,8 @@ export function parseBrowseQuery(params: Record<string, string | undefined>): Br
   const query = querySchema.parse({
     filter: params.filter ?? 'all',
     label: params.label,
-    after: params.after ?? 0,
+    after: params.after,
+    before: params.before,
     limit: params.limit ?? DEFAULT_PAGE_SIZE,
   });
 
@@ -37,15 +47,41 @@ export function parseBrowseQuery(params: Record<string, string | undefined>): Br
   } else if (query.filter === 'unannotated' || query.filter === 'none') {
     filter = { kind: query.filter };
   }
-  return { filter, afterId: query.after, limit: query.limit };
+  const cursor: BrowseCursor =
+    query.before !== undefined ? { before: query.before } : { after: query.after ?? 0 };
+  return { filter, cursor, limit: query.limit };
 }
 
-/** The query string that shows this filter (from its first page, or after an item). */
-export function browseHref(base: string, filter: BrowseFilter, afterId = 0): string {
+export interface BrowsePage {
+  items: BrowseItem[];
+  /** Cursor values for the neighbouring pages; null where there is none. */
+  previousBefore: number | null;
+  nextAfter: number | null;
+}
+
+/** One page of the grid plus whether pages exist on either side. */
+export function loadBrowsePage(db: Db, collectionId: number, query: BrowseQuery): BrowsePage {
+  const items = listBrowseItems(db, collectionId, query.filter, query.cursor, query.limit);
+  if (items.length === 0) return { items, previousBefore: null, nextAfter: null };
+
+  const first = items[0].id;
+  const last = items[items.length - 1].id;
+  const hasPrevious = listBrowseItems(db, collectionId, query.filter, { before: first }, 1);
+  const hasNext = listBrowseItems(db, collectionId, query.filter, { after: last }, 1);
+  return {
+    items,
+    previousBefore: hasPrevious.length > 0 ? first : null,
+    nextAfter: hasNext.length > 0 ? last : null,
+  };
+}
+
+/** The link to this filter's first page, or to the page before or after a cursor. */
+export function browseHref(base: string, filter: BrowseFilter, cursor?: BrowseCursor): string {
   const params = new URLSearchParams();
   if (filter.kind !== 'all') params.set('filter', filter.kind);
   if (filter.kind === 'label') params.set('label', String(filter.labelId));
-  if (afterId > 0) params.set('after', String(afterId));
+  if (cursor && 'after' in cursor && cursor.after > 0) params.set('after', String(cursor.after));
+  if (cursor && 'before' in cursor) params.set('before', String(cursor.before));
   const query = params.toString();
   return query ? `${base}?${query}` : base;
 }

@@ -45,16 +45,21 @@ interface BrowseRow extends Omit<BrowseItem, 'labelIds' | 'annotationKind'> {
   annotationKind: AnnotationKind | null;
 }
 
+/** Where a page starts: after an item id (forward) or before one (backward). */
+export type BrowseCursor = { after: number } | { before: number };
+
+/** Up to `limit` items next to the cursor, always returned in ascending id order. */
 export function listBrowseItems(
   db: Db,
   collectionId: number,
   filter: BrowseFilter,
-  afterId: number,
+  cursor: BrowseCursor,
   limit: number,
 ): BrowseItem[] {
   const where = filterSql(filter);
+  const forward = 'after' in cursor;
   // The unary plus keeps SQLite off items_collection_current_idx: walking the primary key from
-  // afterId yields rows already in id order and stops after `limit` matches, instead of reading
+  // the cursor yields rows already in id order and stops after `limit` matches, instead of reading
   // the whole collection through that index and sorting it (0.2–0.4 ms instead of 9–38 ms per
   // page at 100k items: npm run bench -- item-grid). Imports add a collection's items in runs, so
   // the walk seldom crosses other collections' rows.
@@ -66,11 +71,17 @@ export function listBrowseItems(
               i.content_hash as contentHash, a.id as annotationId, a.kind as annotationKind
          from items i
          left join annotations a on a.id = i.current_annotation_id
-        where +i.collection_id = ? and i.id > ? ${where.sql}
-        order by i.id
+        where +i.collection_id = ? and i.id ${forward ? '>' : '<'} ? ${where.sql}
+        order by i.id ${forward ? 'asc' : 'desc'}
         limit ?`,
     )
-    .all(collectionId, afterId, ...where.params, limit) as BrowseRow[];
+    .all(
+      collectionId,
+      forward ? cursor.after : cursor.before,
+      ...where.params,
+      limit,
+    ) as BrowseRow[];
+  if (!forward) rows.reverse();
 
   const labelsByAnnotation = currentLabelIds(db, rows);
   return rows.map(({ annotationId, annotationKind, ...row }) => ({

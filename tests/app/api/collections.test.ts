@@ -272,15 +272,24 @@ describe('GET /api/collections/[id]/items', () => {
       return (await response.json()) as {
         items: { id: number; labelIds: number[]; annotationKind: string | null }[];
         nextAfter: number | null;
+        previousBefore: number | null;
       };
     };
 
     const firstPage = await fetchPage('limit=2');
     expect(firstPage.items.map((item) => item.id)).toEqual([items[0].id, items[1].id]);
     expect(firstPage.nextAfter).toBe(items[1].id);
+    expect(firstPage.previousBefore).toBeNull();
     const lastPage = await fetchPage(`limit=2&after=${items[3].id}`);
     expect(lastPage.items.map((item) => item.id)).toEqual([items[4].id]);
     expect(lastPage.nextAfter).toBeNull();
+    expect(lastPage.previousBefore).toBe(items[4].id);
+    const backwards = await fetchPage(`limit=2&before=${items[4].id}`);
+    expect(backwards.items.map((item) => item.id)).toEqual([items[2].id, items[3].id]);
+    expect(backwards).toMatchObject({ previousBefore: items[2].id, nextAfter: items[3].id });
+    const unannotatedBack = await fetchPage(`filter=unannotated&before=${items[4].id}`);
+    expect(unannotatedBack.items.map((item) => item.id)).toEqual([items[3].id]);
+    expect(unannotatedBack.previousBefore).toBeNull();
 
     const ids = async (query: string) => (await fetchPage(query)).items.map((item) => item.id);
     expect(await ids('filter=unannotated')).toEqual([items[3].id, items[4].id]);

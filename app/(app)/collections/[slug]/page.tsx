@@ -5,11 +5,10 @@ import { ItemLabels } from '@/components/item-labels';
 import { getDb } from '@/db/client';
 import { requirePageUser } from '@/lib/auth/page-auth';
 import { can } from '@/lib/auth/permissions';
-import { browseHref, parseBrowseQuery } from '@/lib/collections/browse-query';
+import { browseHref, loadBrowsePage, parseBrowseQuery } from '@/lib/collections/browse-query';
 import { getCollectionBySlug, listLabels } from '@/lib/collections/collection-repo';
 import {
   countBrowseFilters,
-  listBrowseItems,
   type BrowseFilter,
   type BrowseItem,
 } from '@/lib/collections/item-browse-repo';
@@ -46,9 +45,7 @@ export default async function CollectionGridPage(props: Props) {
   const labels = listLabels(db, collection.id);
   const labelsById = new Map(labels.map((label) => [label.id, label]));
   const counts = countBrowseFilters(db, collection.id);
-  const rows = listBrowseItems(db, collection.id, query.filter, query.afterId, query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const nextAfter = rows.length > query.limit ? page[page.length - 1].id : null;
+  const { items: page, previousBefore, nextAfter } = loadBrowsePage(db, collection.id, query);
 
   const filters: { filter: BrowseFilter; text: string; count: number; colour?: string }[] = [
     { filter: { kind: 'all' }, text: 'All', count: counts.all },
@@ -169,11 +166,20 @@ export default async function CollectionGridPage(props: Props) {
       )}
 
       <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-2">
-        <div>
-          {query.afterId > 0 && (
-            <Link href={browseHref(base, query.filter)} className="btn">
-              ← First page
-            </Link>
+        <div className="flex gap-2">
+          {previousBefore !== null && (
+            <>
+              <Link href={browseHref(base, query.filter)} className="btn">
+                « First
+              </Link>
+              <Link
+                href={browseHref(base, query.filter, { before: previousBefore })}
+                className="btn"
+                rel="prev"
+              >
+                ← Previous page
+              </Link>
+            </>
           )}
         </div>
         <p className="text-sm text-muted">
@@ -182,7 +188,11 @@ export default async function CollectionGridPage(props: Props) {
         </p>
         <div>
           {nextAfter !== null && (
-            <Link href={browseHref(base, query.filter, nextAfter)} className="btn">
+            <Link
+              href={browseHref(base, query.filter, { after: nextAfter })}
+              className="btn"
+              rel="next"
+            >
               Next page →
             </Link>
           )}
