@@ -121,6 +121,36 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     await context.close();
   });
 
+  it('creates a collection with its labels from the form and opens its empty grid', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/sign-in?next=/collections/new');
+    await signIn(page, E2E_ADMIN);
+    await page.waitForURL(/\/collections\/new$/);
+
+    await page.getByLabel('Name').fill('Parish registers');
+    await page.getByLabel('Multi-label').check();
+    await page.getByLabel('Initial labels').fill('baptism\nmarriage\n\nburial\nmarriage');
+    await page.getByRole('button', { name: 'Create collection' }).click();
+
+    await page.waitForURL(/\/collections\/parish-registers$/);
+    await page.getByText('This collection has no items yet.').waitFor();
+    const filterNames = await page
+      .getByRole('navigation', { name: 'Filter items' })
+      .getByRole('link')
+      .allTextContents();
+    expect(filterNames.map((name) => name.replace(/\d+$/, ''))).toEqual([
+      'All',
+      'Unannotated',
+      'None of these',
+      'baptism',
+      'marriage',
+      'burial',
+    ]);
+    await expect.poll(() => page.getByText('Multi-label').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it('shows a curator the 403 page for the users admin', async () => {
     const admin = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
     const adminPage = await admin.newPage();
