@@ -194,9 +194,15 @@ async function trainOne(
     };
   } catch (error) {
     markModelFailed(context.db, row.id, Date.now() - startedAt);
-    log.error(`Training model ${row.id} (${set.kind}) failed; the previous model stays active.`, {
-      error,
-    });
+    if (context.signal?.aborted) {
+      log.warn(
+        `Training model ${row.id} (${set.kind}) was cancelled; the previous model stays active.`,
+      );
+    } else {
+      log.error(`Training model ${row.id} (${set.kind}) failed; the previous model stays active.`, {
+        error,
+      });
+    }
     throw error;
   } finally {
     trained?.model.dispose();
