@@ -3,9 +3,10 @@ import { env } from '@/lib/env';
 import { createLogger } from '@/lib/log';
 import { initTf, type BackendName, type TfRuntime } from './backend';
 import type { BackboneSpec, ResizePolicy } from './backbone-spec';
-import { loadBackbone, resolveBackbone, type LoadedBackbone } from './backbones';
+import { resolveBackbone } from './backbones';
 import { embedBatchesInOrder, type BatchResult } from './embed-batch';
 import { embedBatchesOnWorkers, WorkerPoolUnavailableError } from './embed-worker-pool';
+import { acquireBackbone, releaseResidentBackbones } from './resident-backbones';
 
 /**
  * Embeds image files with a backbone, in order, on every core. On wasm (one thread per runtime
@@ -50,24 +51,9 @@ export interface EmbedResult {
 
 const log = createLogger('ml:embedder');
 
-// One loaded backbone is kept per process: loading takes 0.1–1 s, holding more costs memory.
-let resident: { id: string; loaded: Promise<LoadedBackbone> } | undefined;
-
-async function residentBackbone(spec: BackboneSpec, runtime: TfRuntime): Promise<LoadedBackbone> {
-  if (resident?.id !== spec.id) {
-    const previous = resident;
-    resident = { id: spec.id, loaded: loadBackbone(spec, runtime) };
-    resident.loaded.catch(() => (resident = undefined));
-    previous?.loaded.then((backbone) => backbone.dispose()).catch(() => undefined);
-  }
-  return resident.loaded;
-}
-
-/** Frees the backbone kept by in-process embedding. */
+/** Frees the backbone kept loaded by in-process embedding (unless a run is using it). */
 export async function releaseResidentBackbone(): Promise<void> {
-  const previous = resident;
-  resident = undefined;
-  await previous?.loaded.then((backbone) => backbone.dispose()).catch(() => undefined);
+  releaseResidentBackbones();
 }
 
 function toBatches(files: string[], batchSize: number): string[][] {
@@ -134,10 +120,14 @@ async function runInProcess(
   run: { batches: string[][]; onBatch: (i: number, r: BatchResult) => void; signal?: AbortSignal },
   resize: ResizePolicy,
 ): Promise<{ workers: number; durationMs: number }> {
-  const backbone = await residentBackbone(spec, runtime);
-  const startedAt = performance.now();
-  await embedBatchesInOrder(backbone, run.batches, run.onBatch, { resize, signal: run.signal });
-  return { workers: 0, durationMs: performance.now() - startedAt };
+  const { backbone, release } = await acquireBackbone(spec, runtime);
+  try {
+    const startedAt = performance.now();
+    await embedBatchesInOrder(backbone, run.batches, run.onBatch, { resize, signal: run.signal });
+    return { workers: 0, durationMs: performance.now() - startedAt };
+  } finally {
+    release();
+  }
 }
 
 /** Embeds the files in order; a file that cannot be read yields null and an error. */

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initTf } from '@/lib/ml/backend';
 import { embedFiles, releaseResidentBackbone } from '@/lib/ml/embedder';
 import { writePatternImage, type Pattern } from '../../helpers/pattern-images';
 
@@ -63,6 +64,23 @@ describe('embedFiles', () => {
       if (!expected) return expect(vector).toBeNull();
       expect(Array.from(vector as Float32Array)).toEqual(Array.from(expected));
     });
+  });
+
+  it('runs two in-process jobs with different backbones at once, then frees both', async () => {
+    const { tf } = await initTf();
+    await releaseResidentBackbone();
+    const before = tf.memory().numTensors;
+
+    const [small, smaller] = await Promise.all([
+      embedFiles(files, { backbone: BACKBONE, batchSize: 2, workers: 1 }),
+      embedFiles(files, { backbone: 'mobilenet-v2@48', batchSize: 2, workers: 1 }),
+    ]);
+    await releaseResidentBackbone();
+
+    expect(small.errors).toHaveLength(1);
+    expect(smaller.errors).toHaveLength(1);
+    expect(smaller.backbone).toBe('mobilenet-v2@48');
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('stops between batches when aborted', async () => {
