@@ -21,7 +21,7 @@ import { percentile } from './metrics';
  * Afterwards the validation items join the reference, which only makes in-domain items closer.
  * Why the 99th and k-NN: see docs/ml.md. At the 95th, novelty flags ~5% of in-domain items,
  * which together with the labeler's own "no label" answers passed the 5% budget, while the
- * out-of-domain photos we measured sat 3–5× above the 99th-percentile threshold.
+ * nearest out-of-domain photo we measured still sat 1.5–5.5× above the 99th-percentile one.
  */
 
 export const NOVELTY_METHODS = ['knn', 'mahalanobis'] as const;
