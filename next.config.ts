@@ -3,6 +3,9 @@ import type { NextConfig } from 'next';
 // Native addons and TF.js must be loaded by Node itself: bundled, the wasm backend cannot find its
 // .wasm file and the node backends cannot find their shared libraries.
 const nextConfig: NextConfig = {
+  // Lets several builds of one checkout coexist (for example parallel end-to-end runs); the
+  // default is Next's own `.next`.
+  distDir: process.env.CURIO_NEXT_DIST_DIR || '.next',
   serverExternalPackages: [
     '@tensorflow/tfjs',
     '@tensorflow/tfjs-core',

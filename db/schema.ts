@@ -129,6 +129,8 @@ export const items = sqliteTable(
     uniqueIndex('items_collection_hash_uq').on(t.collectionId, t.contentHash),
     uniqueIndex('items_collection_identifier_uq').on(t.collectionId, t.identifier),
     index('items_collection_current_idx').on(t.collectionId, t.currentAnnotationId, t.id),
+    // Keyset pages of one collection walk this index whatever order items were imported in.
+    index('items_collection_id_idx').on(t.collectionId, t.id),
   ],
 );
 

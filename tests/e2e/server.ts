@@ -55,8 +55,9 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
 }
 
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  if (!fs.existsSync(path.join(REPO_ROOT, '.next', 'BUILD_ID'))) {
-    throw new Error('There is no production build in .next; run `npm run build` first.');
+  const distDir = process.env.CURIO_NEXT_DIST_DIR || '.next';
+  if (!fs.existsSync(path.join(REPO_ROOT, distDir, 'BUILD_ID'))) {
+    throw new Error(`There is no production build in ${distDir}; run \`npm run build\` first.`);
   }
 
   const port = await freePort();

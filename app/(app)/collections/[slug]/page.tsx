@@ -63,9 +63,6 @@ export default async function CollectionGridPage(props: Props) {
     <>
       <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
         <div>
-          <p className="text-sm">
-            <Link href="/collections">← Collections</Link>
-          </p>
           <h1>{collection.name}</h1>
           <p className="text-sm text-muted">
             {collection.annotationMode === 'single' ? 'Single label' : 'Multi-label'} ·{' '}

@@ -1,0 +1,1 @@
+CREATE INDEX `items_collection_id_idx` ON `items` (`collection_id`,`id`);
