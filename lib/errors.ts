@@ -48,6 +48,7 @@ export function isAppError(value: unknown): value is AppError {
 
 /** Throws a not_found AppError when the value is missing, so callers can stay linear. */
 export function found<T>(value: T | undefined | null, what: string): T {
-  if (value === undefined || value === null) throw new AppError('not_found', `${what} was not found.`);
+  if (value === undefined || value === null)
+    throw new AppError('not_found', `${what} was not found.`);
   return value;
 }

@@ -39,29 +39,47 @@ export function handle<Args extends unknown[]>(
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) =>
+      issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    )
     .join('; ');
 }
 
 /** Parses a value with a schema, turning a failure into a 422 that names each bad field. */
-export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new AppError('validation_failed', `The ${what} is invalid: ${describeIssues(result.error)}.`);
+    throw new AppError(
+      'validation_failed',
+      `The ${what} is invalid: ${describeIssues(result.error)}.`,
+    );
   }
   return result.data;
 }
 
 /** Reads a JSON request body of bounded size and validates it. */
-export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(
+  request: Request,
+  schema: T,
+): Promise<z.infer<T>> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_JSON_BODY_BYTES) {
-    throw new AppError('payload_too_large', `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+    throw new AppError(
+      'payload_too_large',
+      `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`,
+    );
   }
 
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw new AppError('payload_too_large', `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+    throw new AppError(
+      'payload_too_large',
+      `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`,
+    );
   }
 
   let body: unknown;
@@ -76,6 +94,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
 /** Parses a numeric route parameter such as an id. */
 export function idParam(value: string | undefined, what: string): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new AppError('bad_request', `The ${what} id "${value}" is not a number.`);
+  if (!Number.isSafeInteger(id) || id <= 0)
+    throw new AppError('bad_request', `The ${what} id "${value}" is not a number.`);
   return id;
 }

@@ -33,7 +33,12 @@ function formatFields(fields: Record<string, unknown> | undefined): string {
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
-function write(level: LogLevel, context: string, message: string, fields?: Record<string, unknown>) {
+function write(
+  level: LogLevel,
+  context: string,
+  message: string,
+  fields?: Record<string, unknown>,
+) {
   if (LEVEL_RANK[level] < LEVEL_RANK[env().CURIO_LOG_LEVEL]) return;
 
   const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${context}] ${message}${formatFields(fields)}`;

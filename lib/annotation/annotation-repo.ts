@@ -77,7 +77,10 @@ export function appendAnnotations(db: Db, batch: NewAnnotation[]): number[] {
           .values(labelIds.map((labelId) => ({ annotationId: row.id, labelId })))
           .run();
       }
-      tx.update(items).set({ currentAnnotationId: row.id }).where(eq(items.id, annotation.itemId)).run();
+      tx.update(items)
+        .set({ currentAnnotationId: row.id })
+        .where(eq(items.id, annotation.itemId))
+        .run();
       ids.push(row.id);
     }
 

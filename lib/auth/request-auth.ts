@@ -55,7 +55,11 @@ export function assertSameOrigin(request: Request): void {
   }
 }
 
-export function requirePermission(request: Request, permission: Permission, db: Db = getDb()): User {
+export function requirePermission(
+  request: Request,
+  permission: Permission,
+  db: Db = getDb(),
+): User {
   assertSameOrigin(request);
 
   const user = authenticate(request, db);

@@ -49,7 +49,9 @@ export function findSessionUser(
 }
 
 export function deleteSession(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
 }
 
 export function deleteUserSessions(db: Db, userId: number): void {

@@ -97,7 +97,10 @@ export function updateCollection(
   db: Db,
   id: number,
   changes: Partial<
-    Pick<Collection, 'name' | 'description' | 'annotationMode' | 'autoRetrainAfter' | 'queueRandomShare'>
+    Pick<
+      Collection,
+      'name' | 'description' | 'annotationMode' | 'autoRetrainAfter' | 'queueRandomShare'
+    >
   >,
 ): Collection {
   if (changes.name !== undefined) {
@@ -144,7 +147,10 @@ export function addLabels(db: Db, collectionId: number, newLabels: NewLabel[]): 
 
     return newLabels.map((label) => {
       if (existing.some((other) => other.name === label.name)) {
-        throw new AppError('conflict', `The label "${label.name}" already exists in this collection.`);
+        throw new AppError(
+          'conflict',
+          `The label "${label.name}" already exists in this collection.`,
+        );
       }
       const hotkey = label.hotkey === undefined ? nextFreeHotkey(hotkeys) : label.hotkey;
       hotkeys.push(hotkey);
@@ -171,7 +177,11 @@ export function addLabels(db: Db, collectionId: number, newLabels: NewLabel[]): 
 export function ensureLabels(db: Db, collectionId: number, names: string[]): Map<string, Label> {
   const byName = new Map(listLabels(db, collectionId).map((label) => [label.name, label]));
   const missing = [...new Set(names)].filter((name) => !byName.has(name));
-  for (const label of addLabels(db, collectionId, missing.map((name) => ({ name })))) {
+  for (const label of addLabels(
+    db,
+    collectionId,
+    missing.map((name) => ({ name })),
+  )) {
     byName.set(label.name, label);
   }
   return byName;

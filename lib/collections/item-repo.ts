@@ -23,7 +23,11 @@ export function getItem(db: Db, id: number): Item | undefined {
   return db.select().from(items).where(eq(items.id, id)).get();
 }
 
-export function findItemByHash(db: Db, collectionId: number, contentHash: string): Item | undefined {
+export function findItemByHash(
+  db: Db,
+  collectionId: number,
+  contentHash: string,
+): Item | undefined {
   return db
     .select()
     .from(items)
@@ -52,7 +56,12 @@ export function insertItem(db: Db, item: NewItem): Item {
 }
 
 /** Items of a collection in id order, a page at a time (keyset pagination). */
-export function listItemsAfter(db: Db, collectionId: number, afterId: number, limit: number): Item[] {
+export function listItemsAfter(
+  db: Db,
+  collectionId: number,
+  afterId: number,
+  limit: number,
+): Item[] {
   return db
     .select()
     .from(items)

@@ -2,7 +2,12 @@ import crypto from 'node:crypto';
 import type { Db } from '@/db/client';
 import type { AnnotationMode, Role } from '@/db/schema';
 import { insertUser, type User } from '@/lib/auth/user-repo';
-import { addLabels, createCollection, type Collection, type Label } from '@/lib/collections/collection-repo';
+import {
+  addLabels,
+  createCollection,
+  type Collection,
+  type Label,
+} from '@/lib/collections/collection-repo';
 import { insertItem, type Item } from '@/lib/collections/item-repo';
 
 /** Small factories for database tests: each returns a real row written through the repos. */
@@ -26,7 +31,11 @@ export function makeCollection(
   mode: AnnotationMode = 'single',
 ): { collection: Collection; labels: Label[] } {
   const collection = createCollection(db, { name: `Collection ${nextId()}`, annotationMode: mode });
-  const labels = addLabels(db, collection.id, labelNames.map((name) => ({ name })));
+  const labels = addLabels(
+    db,
+    collection.id,
+    labelNames.map((name) => ({ name })),
+  );
   return { collection, labels };
 }
 

@@ -59,7 +59,9 @@ describe('annotation repository', () => {
       source: 'human',
     });
 
-    expect(t.db.select().from(annotations).where(eq(annotations.id, id)).get()?.kind).toBe('cleared');
+    expect(t.db.select().from(annotations).where(eq(annotations.id, id)).get()?.kind).toBe(
+      'cleared',
+    );
     expect(listCurrentAnnotations(t.db, collection.id)).toEqual([]);
   });
 
@@ -69,13 +71,31 @@ describe('annotation repository', () => {
     const [firstA] = appendAnnotations(t.db, [
       { itemId: a.id, userId: null, labelIds: [labels[0].id], none: false, source: 'import' },
     ]);
-    appendAnnotation(t.db, { itemId: a.id, userId: null, labelIds: [labels[1].id], none: false, source: 'human' });
-    appendAnnotation(t.db, { itemId: b.id, userId: null, labelIds: [], none: true, source: 'human' });
+    appendAnnotation(t.db, {
+      itemId: a.id,
+      userId: null,
+      labelIds: [labels[1].id],
+      none: false,
+      source: 'human',
+    });
+    appendAnnotation(t.db, {
+      itemId: b.id,
+      userId: null,
+      labelIds: [],
+      none: true,
+      source: 'human',
+    });
 
     expect(listCurrentAnnotations(t.db, collection.id, firstA)).toEqual([
       { itemId: a.id, annotationId: firstA, kind: 'labels', labelIds: [labels[0].id] },
     ]);
-    expect(listCurrentAnnotations(t.db, collection.id).map((row) => [row.itemId, row.kind, row.labelIds])).toEqual([
+    expect(
+      listCurrentAnnotations(t.db, collection.id).map((row) => [
+        row.itemId,
+        row.kind,
+        row.labelIds,
+      ]),
+    ).toEqual([
       [a.id, 'labels', [labels[1].id]],
       [b.id, 'none', []],
     ]);
