@@ -32,12 +32,18 @@ const argsSchema = z.object({
   k: z.coerce.number().int().min(1).default(5),
   percentile: z.coerce.number().min(0).max(100).default(DEFAULT_NOVELTY_PERCENTILE),
   hidden: z.coerce.number().int().min(0).default(0),
+  /** "off" keeps the F1-tuned labeler thresholds; a share caps labelled items without a label. */
+  noLabelBudget: z
+    .union([z.literal('off'), z.coerce.number().min(0).max(1)])
+    .default(0.05)
+    .transform((value) => (value === 'off' ? null : value)),
 });
 type EvalArgs = z.infer<typeof argsSchema>;
 
 const USAGE = `Usage: npm run eval -- <folder-per-label dir> --ood <dir> [--ood-train K=30]
   [--backbone id|folder] [--json] [--seed N=42] [--test-fraction 0.2]
-  [--novelty knn|mahalanobis] [--k 5] [--percentile 99] [--hidden 0]`;
+  [--novelty knn|mahalanobis] [--k 5] [--percentile 99] [--hidden 0]
+  [--no-label-budget 0.05|off]`;
 
 function parse(argv: string[]): EvalArgs {
   const { values, positionals } = parseArgs({
@@ -54,6 +60,7 @@ function parse(argv: string[]): EvalArgs {
       k: { type: 'string' },
       percentile: { type: 'string' },
       hidden: { type: 'string' },
+      'no-label-budget': { type: 'string' },
     },
   });
   return argsSchema.parse({
@@ -68,6 +75,7 @@ function parse(argv: string[]): EvalArgs {
     k: values.k,
     percentile: values.percentile,
     hidden: values.hidden,
+    noLabelBudget: values['no-label-budget'],
   });
 }
 
@@ -187,6 +195,7 @@ export async function run(argv: string[]): Promise<number> {
     testFraction: args.testFraction,
     options: {
       head: { hiddenUnits: args.hidden },
+      noLabelBudget: args.noLabelBudget,
       novelty: { method: args.novelty, k: args.k, percentile: args.percentile },
     },
   });
@@ -195,7 +204,8 @@ export async function run(argv: string[]): Promise<number> {
     `${path.basename(path.resolve(args.dataset))}: ${classNames.length} labels, backbone ${backbone}, ` +
       `backend ${backend}, train ${report.trainCount}, test ${report.testCount}, ` +
       `held-out OOD ${report.oodTestCount} (${args.oodTrain} OOD as "none" in training), ` +
-      `novelty ${report.noveltyMethod} k=${args.k} p${args.percentile}, hidden ${args.hidden}\n`,
+      `novelty ${report.noveltyMethod} k=${args.k} p${args.percentile}, hidden ${args.hidden}, ` +
+      `no-label budget ${args.noLabelBudget ?? 'off'}\n`,
   );
   process.stdout.write(`${table(report)}\n`);
   if (report.oodNovelty && report.noveltyThreshold !== null) {

@@ -129,3 +129,46 @@ export function withOverrides(
 ): number[] {
   return tuned.map((threshold, index) => overrides[index] ?? threshold);
 }
+
+/** Steps by which `capNoLabelShare` scales thresholds down, from none to 95% lower. */
+const SCALE_STEPS = Array.from({ length: 20 }, (_, step) => 1 - step * 0.05);
+
+/**
+ * Scales every threshold down by one common factor until at most `budget` of the labelled
+ * validation items (rows with at least one target) get no label. F1-tuned thresholds on a hard
+ * task can be so high that many in-domain items pass none; a common factor keeps the labels'
+ * relative strictness. Rows annotated "none" do not count towards the budget. Returns the factor
+ * and the scaled thresholds.
+ */
+export function capNoLabelShare(
+  probabilities: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  thresholds: readonly number[],
+  budget: number,
+): { scale: number; thresholds: number[] } {
+  const labelCount = thresholds.length;
+  const rows = probabilities.length / labelCount;
+  const labelled: number[] = [];
+  for (let row = 0; row < rows; row++) {
+    for (let label = 0; label < labelCount; label++) {
+      if (targets[row * labelCount + label] > 0.5) {
+        labelled.push(row);
+        break;
+      }
+    }
+  }
+
+  const shareWithoutLabel = (scaled: number[]) => {
+    const empty = labelled.filter((row) =>
+      scaled.every((threshold, label) => probabilities[row * labelCount + label] < threshold),
+    ).length;
+    return labelled.length === 0 ? 0 : empty / labelled.length;
+  };
+
+  for (const scale of SCALE_STEPS) {
+    const scaled = thresholds.map((threshold) => threshold * scale);
+    if (shareWithoutLabel(scaled) <= budget) return { scale, thresholds: scaled };
+  }
+  const lowest = SCALE_STEPS[SCALE_STEPS.length - 1];
+  return { scale: lowest, thresholds: thresholds.map((threshold) => threshold * lowest) };
+}

@@ -20,7 +20,12 @@ import {
 } from './metrics';
 import { fitNovelty, noveltyOptionsSchema, type NoveltyModel } from './novelty';
 import { stratifiedSplit } from './split';
-import { applyThresholds, thresholdPolicySchema, tuneThresholds } from './thresholds';
+import {
+  applyThresholds,
+  capNoLabelShare,
+  thresholdPolicySchema,
+  tuneThresholds,
+} from './thresholds';
 import { headOptionsSchema, trainHead, type EpochReport } from './training-loop';
 import { takeRows, type TrainingSet } from './training-set';
 
@@ -35,6 +40,11 @@ export const trainOptionsSchema = z.object({
   validationFraction: z.number().min(0).max(0.9).default(0.2),
   seed: z.number().int().default(42),
   thresholdPolicy: thresholdPolicySchema.default({ mode: 'f1' }),
+  /**
+   * Labeler: at most this share of labelled validation items may get no label; thresholds are
+   * scaled down together until it holds. null keeps the tuned thresholds as they are.
+   */
+  noLabelBudget: z.number().min(0).max(1).nullable().default(0.05),
   /** null turns novelty off. */
   novelty: noveltyOptionsSchema.nullable().default(noveltyOptionsSchema.parse({})),
 });
@@ -200,12 +210,7 @@ export async function trainModel(tf: Tf, input: TrainModelInput): Promise<Traine
     const probabilities = await headProbabilities(tf, model, validation.features, set.dim);
     const thresholds =
       set.kind === 'labeler'
-        ? tuneThresholds(
-            probabilities,
-            validation.targets,
-            labelCount,
-            options.thresholdPolicy,
-          ).map((tuned) => tuned.threshold)
+        ? labelerThresholds(probabilities, validation.targets, labelCount, options)
         : null;
     const metrics = measure(set.kind, probabilities, validation.targets, labelCount, thresholds);
 
@@ -233,6 +238,19 @@ export async function trainModel(tf: Tf, input: TrainModelInput): Promise<Traine
     model.dispose();
     throw error;
   }
+}
+
+function labelerThresholds(
+  probabilities: Float32Array,
+  targets: Float32Array,
+  labelCount: number,
+  options: TrainOptions,
+): number[] {
+  const tuned = tuneThresholds(probabilities, targets, labelCount, options.thresholdPolicy).map(
+    (result) => result.threshold,
+  );
+  if (options.noLabelBudget === null) return tuned;
+  return capNoLabelShare(probabilities, targets, tuned, options.noLabelBudget).thresholds;
 }
 
 function fitNoveltyFor(

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyThresholds, tuneThreshold, tuneThresholds, withOverrides } from '@/lib/ml/thresholds';
+import {
+  applyThresholds,
+  capNoLabelShare,
+  tuneThreshold,
+  tuneThresholds,
+  withOverrides,
+} from '@/lib/ml/thresholds';
 
 // F1 at each cut: 0.9 → 0.5, 0.8 → 0.8, 0.7 → 0.667, 0.6 → 0.857, 0.3 → 0.75, 0.2 → 0.667.
 const scores = [0.9, 0.8, 0.7, 0.6, 0.3, 0.2];
@@ -34,5 +40,27 @@ describe('thresholds', () => {
     expect(tuned[0]).toBeCloseTo(0.45);
     expect(withOverrides(tuned, { 1: 0.9 })).toEqual([tuned[0], 0.9]);
     expect(Array.from(applyThresholds([0.5, 0.95, 0.4, 0.2], [0.45, 0.9]))).toEqual([1, 1, 0, 0]);
+  });
+});
+
+describe('capNoLabelShare', () => {
+  // Three labelled items and one "none" item (all-zero target), two labels.
+  const probabilities = [0.9, 0.1, 0.3, 0.2, 0.1, 0.35, 0.05, 0.05];
+  const targets = [1, 0, 1, 0, 0, 1, 0, 0];
+
+  it('scales thresholds down together until labelled items get a label', () => {
+    // At 0.8/0.8 two of three labelled items get nothing; only from 0.28 (scale 0.35) down does
+    // the weakest one, [0.3, 0.2], pass a threshold.
+    const capped = capNoLabelShare(probabilities, targets, [0.8, 0.8], 0);
+
+    expect(capped.scale).toBeCloseTo(0.35);
+    expect(capped.thresholds[0]).toBeCloseTo(0.28);
+  });
+
+  it('keeps the tuned thresholds when the budget already holds', () => {
+    expect(capNoLabelShare(probabilities, targets, [0.8, 0.8], 0.7)).toEqual({
+      scale: 1,
+      thresholds: [0.8, 0.8],
+    });
   });
 });
