@@ -9,7 +9,7 @@ import {
 
 /**
  * The grid's query string, shared by the page and GET /api/collections/[id]/items:
- * ?filter=all|unannotated|none|label&label=<id>&after=<item id>|before=<item id>&limit=<n>.
+ * ?filter=all|unannotated|none|label|predicted&label=<id>&after=<item id>|before=<item id>&limit=<n>.
  * Anything unreadable falls back to the first page of all items rather than failing.
  */
 
@@ -19,7 +19,7 @@ export const MAX_PAGE_SIZE = 200;
 const optionalId = z.coerce.number().int().positive().optional().catch(undefined);
 
 const querySchema = z.object({
-  filter: z.enum(['all', 'unannotated', 'none', 'label']).catch('all'),
+  filter: z.enum(['all', 'unannotated', 'none', 'label', 'predicted']).catch('all'),
   label: optionalId,
   after: optionalId,
   before: optionalId,
@@ -42,8 +42,8 @@ export function parseBrowseQuery(params: Record<string, string | undefined>): Br
   });
 
   let filter: BrowseFilter = { kind: 'all' };
-  if (query.filter === 'label' && query.label !== undefined) {
-    filter = { kind: 'label', labelId: query.label };
+  if ((query.filter === 'label' || query.filter === 'predicted') && query.label !== undefined) {
+    filter = { kind: query.filter, labelId: query.label };
   } else if (query.filter === 'unannotated' || query.filter === 'none') {
     filter = { kind: query.filter };
   }
@@ -79,7 +79,9 @@ export function loadBrowsePage(db: Db, collectionId: number, query: BrowseQuery)
 export function browseHref(base: string, filter: BrowseFilter, cursor?: BrowseCursor): string {
   const params = new URLSearchParams();
   if (filter.kind !== 'all') params.set('filter', filter.kind);
-  if (filter.kind === 'label') params.set('label', String(filter.labelId));
+  if (filter.kind === 'label' || filter.kind === 'predicted') {
+    params.set('label', String(filter.labelId));
+  }
   if (cursor && 'after' in cursor && cursor.after > 0) params.set('after', String(cursor.after));
   if (cursor && 'before' in cursor) params.set('before', String(cursor.before));
   const query = params.toString();

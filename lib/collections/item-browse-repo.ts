@@ -8,7 +8,17 @@ import type { AnnotationKind } from '@/db/schema';
  */
 
 export type BrowseFilter =
-  { kind: 'all' } | { kind: 'unannotated' } | { kind: 'none' } | { kind: 'label'; labelId: number };
+  | { kind: 'all' }
+  | { kind: 'unannotated' }
+  | { kind: 'none' }
+  | { kind: 'label'; labelId: number }
+  /** Items the active model (labeler, else classifier) assigns this label. */
+  | { kind: 'predicted'; labelId: number };
+
+/** The collection's suggesting model: its active labeler, else its active classifier. */
+const ACTIVE_MODEL_SQL = `(select m.id from models m
+   where m.collection_id = ? and m.active = 1 and m.status = 'ready'
+   order by case m.kind when 'labeler' then 0 else 1 end limit 1)`;
 
 export interface BrowseItem {
   id: number;
@@ -23,7 +33,7 @@ export interface BrowseItem {
 }
 
 // "Unannotated" includes items whose newest annotation cleared an earlier one.
-function filterSql(filter: BrowseFilter): { sql: string; params: number[] } {
+function filterSql(filter: BrowseFilter, collectionId: number): { sql: string; params: number[] } {
   switch (filter.kind) {
     case 'all':
       return { sql: '', params: [] };
@@ -36,6 +46,13 @@ function filterSql(filter: BrowseFilter): { sql: string; params: number[] } {
         sql: `and exists (select 1 from annotation_labels al
                            where al.annotation_id = i.current_annotation_id and al.label_id = ?)`,
         params: [filter.labelId],
+      };
+    case 'predicted':
+      return {
+        sql: `and exists (select 1 from prediction_scores ps
+                           where ps.model_id = ${ACTIVE_MODEL_SQL}
+                             and ps.item_id = i.id and ps.label_id = ? and ps.predicted = 1)`,
+        params: [collectionId, filter.labelId],
       };
   }
 }
@@ -56,7 +73,7 @@ export function listBrowseItems(
   cursor: BrowseCursor,
   limit: number,
 ): BrowseItem[] {
-  const where = filterSql(filter);
+  const where = filterSql(filter, collectionId);
   const forward = 'after' in cursor;
   // items_collection_id_idx (and items_collection_current_idx for "unannotated") yield one
   // collection's rows already in id order from the cursor, so a page stops after `limit` matches
@@ -86,6 +103,44 @@ export function listBrowseItems(
     annotationKind: annotationKind === 'cleared' ? null : annotationKind,
     labelIds: annotationId === null ? [] : (labelsByAnnotation.get(annotationId) ?? []),
   }));
+}
+
+/** These items of a collection (ids of other collections are left out), in id order. */
+export function listBrowseItemsById(db: Db, collectionId: number, itemIds: number[]): BrowseItem[] {
+  if (itemIds.length === 0) return [];
+
+  const rows = db.$client
+    .prepare(
+      `select i.id, i.title, i.source_uri as sourceUri, i.width, i.height,
+              i.content_hash as contentHash, a.id as annotationId, a.kind as annotationKind
+         from items i
+         left join annotations a on a.id = i.current_annotation_id
+        where i.collection_id = ? and i.id in (${itemIds.map(() => '?').join(',')})
+        order by i.id`,
+    )
+    .all(collectionId, ...itemIds) as BrowseRow[];
+  const labelsByAnnotation = currentLabelIds(db, rows);
+  return rows.map(({ annotationId, annotationKind, ...row }) => ({
+    ...row,
+    annotationKind: annotationKind === 'cleared' ? null : annotationKind,
+    labelIds: annotationId === null ? [] : (labelsByAnnotation.get(annotationId) ?? []),
+  }));
+}
+
+/** Per label, how many items the active model predicts it for; null when no model is active. */
+export function countPredictedByLabel(db: Db, collectionId: number): Map<number, number> | null {
+  const model = db.$client.prepare(`select ${ACTIVE_MODEL_SQL} as id`).get(collectionId) as {
+    id: number | null;
+  };
+  if (model.id === null) return null;
+
+  const rows = db.$client
+    .prepare(
+      `select label_id as labelId, count(*) as n from prediction_scores
+        where model_id = ? and predicted = 1 group by label_id`,
+    )
+    .all(model.id) as { labelId: number; n: number }[];
+  return new Map(rows.map((row) => [row.labelId, row.n]));
 }
 
 function currentLabelIds(db: Db, rows: BrowseRow[]): Map<number, number[]> {

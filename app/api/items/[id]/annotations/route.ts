@@ -1,0 +1,18 @@
+import { getDb } from '@/db/client';
+import { saveAnnotation, saveAnnotationSchema } from '@/lib/annotation/annotation-service';
+import { requirePermission } from '@/lib/auth/request-auth';
+import { handle, idParam, readJson } from '@/lib/http';
+
+/** Saves an item's annotation: `{ labelIds, none, suggestedByModelId?, queue? }` → 201. */
+export const POST = handle(
+  async (request: Request, context: { params: Promise<{ id: string }> }) => {
+    const user = requirePermission(request, 'annotation:write');
+    const itemId = idParam((await context.params).id, 'item');
+    const body = await readJson(request, saveAnnotationSchema);
+
+    const saved = saveAnnotation(getDb(), user, itemId, body);
+    // TODO: call afterAnnotationsSaved(db, collectionId, user.id) from lib/training/auto-retrain.ts once it exists.
+
+    return Response.json(saved, { status: 201 });
+  },
+);
