@@ -36,4 +36,10 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'thumbnail rendering (first request) and cached lookups per size',
     load: () => import('./thumbnails'),
   },
+  {
+    name: 'review-queue',
+    group: 'app',
+    description: 'review queue page latency (p50/p95/p99) per queue kind at 10k, 100k and 1M items',
+    load: () => import('./review-queue'),
+  },
 ];

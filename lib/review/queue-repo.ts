@@ -174,3 +174,19 @@ export function countReviewsSince(
     .get(snapshotAnnotationId ?? 0, collectionId) as { n: number };
   return row.n;
 }
+
+export interface ActiveModelIds {
+  labelerId: number | null;
+  classifierId: number | null;
+}
+
+/** Ids of the collection's active models: all a queue page needs, read without their cards. */
+export function findActiveModelIds(db: Db, collectionId: number): ActiveModelIds {
+  const rows = db.$client
+    .prepare(`select id, kind from models where collection_id = ? and active = 1`)
+    .all(collectionId) as { id: number; kind: string }[];
+  return {
+    labelerId: rows.find((row) => row.kind === 'labeler')?.id ?? null,
+    classifierId: rows.find((row) => row.kind === 'classifier')?.id ?? null,
+  };
+}

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { claimItems } from '@/lib/annotation/lease-repo';
-import { getActiveModel } from '@/lib/ml/model-repo';
 import {
+  findActiveModelIds,
   pickOpenItemFrom,
   rankByLabelEntropy,
   rankByUncertainty,
@@ -120,13 +120,12 @@ function unavailableReason(input: NextItemsInput, classifierId: number | null): 
  * come back first (asking again is safe); `exclude` lists the ones the page still has or skipped.
  */
 export function nextQueueItems(db: Db, input: NextItemsInput): QueuePage {
-  const labeler = getActiveModel(db, input.collectionId, 'labeler');
-  const classifier = getActiveModel(db, input.collectionId, 'classifier');
-  const classifierId = classifier?.id ?? null;
-  const modelId = input.queue === 'disagreement' ? classifierId : (labeler?.id ?? null);
-  const page = { labelerId: labeler?.id ?? null, classifierId, modelId, entries: [] };
+  const { labelerId, classifierId } = findActiveModelIds(db, input.collectionId);
+  const modelId = input.queue === 'disagreement' ? classifierId : labelerId;
+  const page = { labelerId, classifierId, modelId, entries: [] };
 
-  if (!labeler) return { ...page, unavailable: 'Train a labeler first: no queue can rank items.' };
+  if (labelerId === null)
+    return { ...page, unavailable: 'Train a labeler first: no queue can rank items.' };
   const reason = unavailableReason(input, classifierId);
   if (reason) return { ...page, unavailable: reason };
 
@@ -144,7 +143,7 @@ export function nextQueueItems(db: Db, input: NextItemsInput): QueuePage {
   const rankedIds = rank(
     db,
     input,
-    { labelerId: labeler.id, classifierId },
+    { labelerId, classifierId },
     { ...filter, excludeIds: [...input.exclude, ...randomIds], limit: input.count + CLAIM_SLACK },
   );
 
