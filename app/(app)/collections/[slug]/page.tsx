@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { ItemLabels } from '@/components/item-labels';
 import { getDb } from '@/db/client';
 import { requirePageUser } from '@/lib/auth/page-auth';
 import { can } from '@/lib/auth/permissions';
@@ -9,9 +8,10 @@ import { browseHref, loadBrowsePage, parseBrowseQuery } from '@/lib/collections/
 import { getCollectionBySlug, listLabels } from '@/lib/collections/collection-repo';
 import {
   countBrowseFilters,
+  countPredictedByLabel,
   type BrowseFilter,
-  type BrowseItem,
 } from '@/lib/collections/item-browse-repo';
+import { BulkGrid } from './bulk-grid';
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -25,11 +25,8 @@ export async function generateMetadata(props: Props): Promise<Metadata> {
 
 function sameFilter(a: BrowseFilter, b: BrowseFilter): boolean {
   if (a.kind === 'label' && b.kind === 'label') return a.labelId === b.labelId;
+  if (a.kind === 'predicted' && b.kind === 'predicted') return a.labelId === b.labelId;
   return a.kind === b.kind;
-}
-
-function itemName(item: BrowseItem): string {
-  return item.title ?? item.sourceUri.split('/').pop() ?? `Item ${item.id}`;
 }
 
 export default async function CollectionGridPage(props: Props) {
@@ -43,8 +40,8 @@ export default async function CollectionGridPage(props: Props) {
 
   const query = parseBrowseQuery(await props.searchParams);
   const labels = listLabels(db, collection.id);
-  const labelsById = new Map(labels.map((label) => [label.id, label]));
   const counts = countBrowseFilters(db, collection.id);
+  const predicted = countPredictedByLabel(db, collection.id);
   const { items: page, previousBefore, nextAfter } = loadBrowsePage(db, collection.id, query);
 
   const filters: { filter: BrowseFilter; text: string; count: number; colour?: string }[] = [
@@ -57,6 +54,15 @@ export default async function CollectionGridPage(props: Props) {
       count: counts.byLabel.get(label.id) ?? 0,
       colour: label.colour,
     })),
+    // Only when a model is active: what it predicts, to select and confirm in bulk.
+    ...(predicted === null
+      ? []
+      : labels.map((label) => ({
+          filter: { kind: 'predicted' as const, labelId: label.id },
+          text: `Predicted: ${label.name}`,
+          count: predicted.get(label.id) ?? 0,
+          colour: label.colour,
+        }))),
   ];
 
   return (
@@ -92,7 +98,13 @@ export default async function CollectionGridPage(props: Props) {
           {filters.map(({ filter, text, count, colour }) => {
             const current = sameFilter(filter, query.filter);
             return (
-              <li key={filter.kind === 'label' ? `label-${filter.labelId}` : filter.kind}>
+              <li
+                key={
+                  filter.kind === 'label' || filter.kind === 'predicted'
+                    ? `${filter.kind}-${filter.labelId}`
+                    : filter.kind
+                }
+              >
                 <Link
                   href={browseHref(base, filter)}
                   aria-current={current ? 'page' : undefined}
@@ -125,41 +137,14 @@ export default async function CollectionGridPage(props: Props) {
           {counts.all === 0 ? 'This collection has no items yet.' : 'No items match this filter.'}
         </div>
       ) : (
-        <ul
-          className="grid grid-cols-[repeat(auto-fill,minmax(150px,1fr))] gap-3"
-          aria-label="Items"
-        >
-          {page.map((item) => (
-            <li key={item.id}>
-              <Link
-                href={`${base}/items/${item.id}`}
-                className="group block overflow-hidden rounded-lg border border-line bg-white text-ink no-underline shadow-xs hover:border-accent hover:no-underline"
-              >
-                <div className="grid aspect-square place-items-center bg-stone-100">
-                  {/* A plain img: the server already sizes and caches thumbnails as WebP. */}
-                  <img
-                    src={`/api/items/${item.id}/thumbnail?size=320`}
-                    // The tile's visible name follows; repeating it as alt text would read twice.
-                    alt=""
-                    loading="lazy"
-                    decoding="async"
-                    className="max-h-full max-w-full object-contain"
-                  />
-                </div>
-                <div className="space-y-1 p-2">
-                  <p className="truncate text-xs font-medium" title={itemName(item)}>
-                    {itemName(item)}
-                  </p>
-                  <ItemLabels
-                    kind={item.annotationKind}
-                    labelIds={item.labelIds}
-                    labelsById={labelsById}
-                  />
-                </div>
-              </Link>
-            </li>
-          ))}
-        </ul>
+        <BulkGrid
+          base={base}
+          collectionId={collection.id}
+          single={collection.annotationMode === 'single'}
+          items={page}
+          labels={labels}
+          selectable={can(user.role, 'annotation:write')}
+        />
       )}
 
       <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-2">

@@ -80,7 +80,9 @@ function HistoryEntry(props: { entry: AnnotationRecord; labelsById: Map<number, 
           <span>Suggested by model #{entry.suggestedByModelId}</span>
         )}
         {entry.queue && <span>Queue: {entry.queue}</span>}
-        {entry.undoOfId !== null && <span>Undoes #{entry.undoOfId}</span>}
+        {entry.undoOfId !== null && (
+          <span className="font-medium text-ink">Undo of #{entry.undoOfId}</span>
+        )}
         <span>#{entry.id}</span>
       </p>
     </li>
