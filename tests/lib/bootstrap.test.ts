@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '@/lib/auth/password';
 import { countUsers, findUserByEmail } from '@/lib/auth/user-repo';
 import { DEMO_MARKER_FILE, runBootstrap } from '@/lib/bootstrap';
-import { getCollectionByName, listLabels } from '@/lib/collections/collection-repo';
+import {
+  countUnannotated,
+  getCollectionByName,
+  listLabels,
+} from '@/lib/collections/collection-repo';
 import { resetEnvForTests } from '@/lib/env';
 import { createJob, getJob, markRunning } from '@/lib/jobs/job-repo';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -92,6 +96,8 @@ describe('runBootstrap', () => {
       'vehicle',
     ]);
     expect(countItems()).toBe(37);
+    // The loose files at the root of demo/ are left for a new user to annotate.
+    expect(countUnannotated(app.db, demo?.id ?? 0)).toBe(12);
     expect(fs.existsSync(path.join(app.dataDir, DEMO_MARKER_FILE))).toBe(true);
 
     // A curator who deletes the demo collection must not see it come back on the next start.
