@@ -23,6 +23,8 @@ export const collectionChangesSchema = z
     name: z.string().trim().min(1).max(120).optional(),
     description: z.string().trim().max(2000).optional(),
     annotationMode: z.enum(ANNOTATION_MODES).optional(),
+    /** Retrain after this many new annotations; null turns auto-retrain off. */
+    autoRetrainAfter: z.number().int().min(1).max(100_000).nullable().optional(),
   })
   .strict();
 export type CollectionChanges = z.infer<typeof collectionChangesSchema>;

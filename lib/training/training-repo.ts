@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, inArray, max } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { annotations, items, jobs, models } from '@/db/schema';
+import { annotations, items, jobs, models, predictions, predictionScores } from '@/db/schema';
 import type { Job } from '@/lib/jobs/job-repo';
 
 /**
@@ -115,4 +115,76 @@ export function isCancelRequested(db: Db, jobId: number): boolean {
     .where(eq(jobs.id, jobId))
     .get();
   return row?.cancelRequested ?? false;
+}
+
+/**
+ * Makes a ready model the active one of its kind, deactivating the previous one in the same
+ * transaction (the partial unique index allows one active model per collection and kind).
+ */
+export function activateModel(db: Db, modelId: number): void {
+  db.transaction((tx) => {
+    const row = tx.select().from(models).where(eq(models.id, modelId)).get();
+    if (!row) throw new Error(`Model ${modelId} does not exist.`);
+    tx.update(models)
+      .set({ active: false })
+      .where(
+        and(
+          eq(models.collectionId, row.collectionId),
+          eq(models.kind, row.kind),
+          eq(models.active, true),
+        ),
+      )
+      .run();
+    tx.update(models).set({ active: true }).where(eq(models.id, modelId)).run();
+  });
+}
+
+export function countPredictions(db: Db, modelId: number): number {
+  const row = db
+    .select({ value: count() })
+    .from(predictions)
+    .where(eq(predictions.modelId, modelId))
+    .get();
+  return row?.value ?? 0;
+}
+
+/**
+ * Stores a labeler's new thresholds and re-derives its predicted labels from the stored
+ * probabilities, in one transaction, so readers never see thresholds and predictions disagree.
+ */
+export function applyLabelerThresholds(db: Db, modelId: number, thresholds: number[]): number {
+  return db.transaction((tx) => {
+    const model = tx.select().from(models).where(eq(models.id, modelId)).get();
+    if (!model) throw new Error(`Model ${modelId} does not exist.`);
+    tx.update(models).set({ thresholds }).where(eq(models.id, modelId)).run();
+
+    const rows = tx
+      .select({ itemId: predictions.itemId, probabilities: predictions.probabilities })
+      .from(predictions)
+      .where(eq(predictions.modelId, modelId))
+      .all();
+    for (const row of rows) {
+      const predicted = model.labelIds.filter(
+        (_, label) => (row.probabilities[label] ?? 0) >= thresholds[label],
+      );
+      tx.update(predictions)
+        .set({ predictedLabelIds: predicted, noLabel: predicted.length === 0 })
+        .where(and(eq(predictions.modelId, modelId), eq(predictions.itemId, row.itemId)))
+        .run();
+      model.labelIds.forEach((labelId) =>
+        tx
+          .update(predictionScores)
+          .set({ predicted: predicted.includes(labelId) })
+          .where(
+            and(
+              eq(predictionScores.modelId, modelId),
+              eq(predictionScores.itemId, row.itemId),
+              eq(predictionScores.labelId, labelId),
+            ),
+          )
+          .run(),
+      );
+    }
+    return rows.length;
+  });
 }

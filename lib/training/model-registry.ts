@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { AppError } from '@/lib/errors';
+import { createLogger } from '@/lib/log';
+import { getModel, type ModelRow } from '@/lib/ml/model-repo';
+import { scoreCollection } from '@/lib/ml/score-collection';
+import { activateModel, applyLabelerThresholds, countPredictions } from './training-repo';
+
+/** Rolling back to an earlier model, and changing a labeler's thresholds after training. */
+
+const log = createLogger('training:registry');
+
+function readyModel(db: Db, modelId: number): ModelRow {
+  const model = getModel(db, modelId);
+  if (!model) throw new AppError('not_found', `Model ${modelId} not found.`);
+  if (model.status !== 'ready' || !model.artifactPath) {
+    throw new AppError(
+      'conflict',
+      `Model ${modelId} is ${model.status}; only a ready model can be used.`,
+    );
+  }
+  return model;
+}
+
+/**
+ * Makes an earlier ready model the active one of its kind. Its predictions are re-scored first
+ * when they were removed, so that an active model always has predictions.
+ */
+export async function rollBackTo(db: Db, dataDir: string, modelId: number): Promise<ModelRow> {
+  const model = readyModel(db, modelId);
+  if (model.active) return model;
+
+  const missingPredictions = countPredictions(db, model.id) === 0;
+  activateModel(db, model.id);
+  if (missingPredictions) {
+    // scoreCollection scores the active model; should it fail, the rolled-back model is active
+    // without predictions, which the next scoring or training repairs.
+    await scoreCollection({ db, dataDir, collectionId: model.collectionId, kinds: [model.kind] });
+  }
+  log.info(
+    `Model ${model.id} (${model.kind}) of collection ${model.collectionId} is active again.`,
+  );
+  return getModel(db, model.id) ?? model;
+}
+
+export const thresholdsSchema = z.object({
+  /** One threshold per label id of the model. */
+  thresholds: z.record(z.string().regex(/^\d+$/), z.number().min(0).max(1)),
+});
+
+/** Sets some of a labeler's per-label thresholds and re-derives its predictions. */
+export function setLabelerThresholds(
+  db: Db,
+  modelId: number,
+  changes: Record<string, number>,
+): { model: ModelRow; items: number } {
+  const model = readyModel(db, modelId);
+  if (model.kind !== 'labeler') {
+    throw new AppError(
+      'bad_request',
+      'Only a labeler has per-label thresholds; a classifier takes the top label.',
+    );
+  }
+  const unknown = Object.keys(changes).filter((id) => !model.labelIds.includes(Number(id)));
+  if (unknown.length > 0) {
+    throw new AppError('validation_failed', `Model ${modelId} has no label ${unknown.join(', ')}.`);
+  }
+
+  const thresholds = model.labelIds.map(
+    (labelId, index) => changes[String(labelId)] ?? model.thresholds?.[index] ?? 0.5,
+  );
+  const items = applyLabelerThresholds(db, modelId, thresholds);
+  log.info(`Updated the thresholds of labeler ${modelId} and re-derived ${items} predictions.`);
+  return { model: getModel(db, modelId) ?? model, items };
+}
