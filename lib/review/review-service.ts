@@ -15,6 +15,7 @@ import { getCollection, type Collection } from '@/lib/collections/collection-rep
 import { getItem } from '@/lib/collections/item-repo';
 import { AppError, found } from '@/lib/errors';
 import { getActiveModel } from '@/lib/ml/model-repo';
+import { afterAnnotationsSaved } from '@/lib/training/auto-retrain';
 import { nextQueueItems, type QueuePage, type QueueRequest } from './queue';
 import { countReviewsSince } from './queue-repo';
 import { loadReviewCards, type ReviewCard } from './review-card-repo';
@@ -77,7 +78,10 @@ function loadCollectionOfItem(db: Db, itemId: number): Collection {
   return found(getCollection(db, item.collectionId), `Collection ${item.collectionId}`);
 }
 
-/** Saves a reviewer's decision on an item and gives the item's lease back. */
+/**
+ * Saves a reviewer's decision on an item, gives the item's lease back, and lets the collection's
+ * auto-retrain policy start a training job if enough new answers have come in.
+ */
 export function saveReview(
   db: Db,
   user: User,
@@ -105,6 +109,7 @@ export function saveReview(
     queue: input.queue,
   });
   releaseLeases(db, user.id, [itemId]);
+  afterAnnotationsSaved(db, collection.id, user.id);
   return found(getAnnotation(db, annotationId), `Annotation ${annotationId}`);
 }
 
