@@ -89,7 +89,7 @@ async function listImages(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function listClasses(dir: string): Promise<{ classNames: string[]; files: string[][] }> {
+export async function listClasses(dir: string): Promise<{ classNames: string[]; files: string[][] }> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const classNames = entries
     .filter((e) => e.isDirectory())
@@ -100,7 +100,7 @@ async function listClasses(dir: string): Promise<{ classNames: string[]; files: 
 }
 
 /** Embeddings of the files, from the cache where possible; null for unreadable files. */
-async function embedWithCache(files: string[], backbone: string): Promise<(Float32Array | null)[]> {
+export async function embedWithCache(files: string[], backbone: string): Promise<(Float32Array | null)[]> {
   const cache = openEvalCache(path.join(env().dataDir, 'eval-cache', 'embeddings.sqlite'));
   try {
     const hashes = await Promise.all(
