@@ -12,7 +12,8 @@ describe('runEvaluation', () => {
     task = await loadFixtureTask();
   });
 
-  it('reports every row and rejects images unlike any class through novelty', async () => {
+  it('reports every row, rejects images unlike any class and leaks no tensors', async () => {
+    const tensorsBefore = tf.memory().numTensors;
     const rows = (raw: Float32Array, classes: number[]) =>
       classes.map((classIndex, row) => ({
         vector: raw.slice(row * task.dim, (row + 1) * task.dim),
@@ -45,5 +46,6 @@ describe('runEvaluation', () => {
     expect(report.novelty.noLabelShare).toBe(1);
     expect(report.default.noLabelShare).toBe(1);
     expect(report.default.ood.max).toBeLessThanOrEqual(1);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });
