@@ -15,6 +15,7 @@ import { importFolder } from '@/lib/import/folder-import';
 import { failRunningJobs } from '@/lib/jobs/job-repo';
 import { STOPPED_SERVER_REASON } from '@/lib/jobs/run-in-background';
 import { createLogger } from '@/lib/log';
+import { recoverTraining } from '@/lib/training/recover-training';
 
 /**
  * What the server does once when it starts (from instrumentation.ts), before serving requests:
@@ -119,5 +120,6 @@ export async function runBootstrap(options: BootstrapOptions = {}): Promise<void
 
   await createAdminFromEnv(db);
   failStaleJobs(db);
+  recoverTraining(db);
   await seedDemoCollection(db, options.demoDir ?? path.join(process.cwd(), 'demo'));
 }

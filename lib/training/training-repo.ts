@@ -188,3 +188,12 @@ export function applyLabelerThresholds(db: Db, modelId: number, thresholds: numb
     return rows.length;
   });
 }
+
+/** Marks failed every model left in status training (at start-up no run can be alive). */
+export function failAllTrainingModels(db: Db): number {
+  return db
+    .update(models)
+    .set({ status: 'failed', active: false })
+    .where(eq(models.status, 'training'))
+    .run().changes;
+}

@@ -66,6 +66,10 @@ export class TrainingSupervisor {
     this.watchdog.unref();
   }
 
+  usesDatabase(db: Db): boolean {
+    return this.db === db;
+  }
+
   /** Starts the next queued job if no worker is busy. Safe to call at any time. */
   wake(): void {
     if (this.paused || this.running) return;
@@ -184,7 +188,12 @@ const globalForTraining = globalThis as typeof globalThis & {
 
 /** The process-wide supervisor, created on first use with the given database. */
 export function getTrainingSupervisor(db: Db): TrainingSupervisor {
-  globalForTraining.curioTrainingSupervisor ??= new TrainingSupervisor(db);
+  const existing = globalForTraining.curioTrainingSupervisor;
+  // A new connection (tests and the CLI reopen the database) gets a new supervisor once the old
+  // one has no worker to watch.
+  if (existing && (existing.usesDatabase(db) || existing.current())) return existing;
+  existing?.stop();
+  globalForTraining.curioTrainingSupervisor = new TrainingSupervisor(db);
   return globalForTraining.curioTrainingSupervisor;
 }
 
