@@ -5,6 +5,7 @@ import type { Db } from '@/db/client';
 import { listLabels } from '@/lib/collections/collection-repo';
 import { AppError } from '@/lib/errors';
 import { CARD_FILE, MODEL_FILE, NOVELTY_FILE, WEIGHTS_FILE } from '@/lib/ml/artifacts';
+import { ACTIVE_THRESHOLDS_FILE, type ActiveThresholds } from '@/lib/ml/model-package';
 import { getModel } from '@/lib/ml/model-repo';
 import { ZipWriter } from './zip-writer';
 
@@ -14,16 +15,6 @@ import { ZipWriter } from './zip-writer';
  * thresholds.json with the thresholds in force now (the card keeps the tuned ones; a curator's
  * override lives on the models row).
  */
-
-export const ACTIVE_THRESHOLDS_FILE = 'thresholds.json';
-
-export interface ActiveThresholds {
-  modelId: number;
-  kind: string;
-  labels: string[];
-  thresholds: number[] | null;
-  noveltyThreshold: number | null;
-}
 
 export interface ModelArchive {
   fileName: string;
