@@ -42,4 +42,10 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'review queue page latency (p50/p95/p99) per queue kind at 10k, 100k and 1M items',
     load: () => import('./review-queue'),
   },
+  {
+    name: 'annotate-save',
+    group: 'app',
+    description: 'annotate view round trips (next, save) p50/p95 against a production build',
+    load: () => import('./annotate-save'),
+  },
 ];

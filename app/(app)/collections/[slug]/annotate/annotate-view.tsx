@@ -160,6 +160,8 @@ export function AnnotateView(props: Props) {
     setBuffer(rest);
     setChosen(null);
     setHint(null);
+    // Ask once more before saying "all done": skipped or lapsed items may be waiting.
+    if (rest.length === 0) setExhausted(false);
   }
 
   function sendSave(entry: QueueEntry, body: SaveBody) {
@@ -390,7 +392,10 @@ export function AnnotateView(props: Props) {
 
       {current ? (
         <div className="grid gap-5 lg:grid-cols-[minmax(0,3fr)_minmax(280px,1fr)]">
-          <figure className="card grid place-items-center bg-stone-100 p-2">
+          <figure
+            className="card grid place-items-center bg-stone-100 p-2"
+            data-item-id={current.item.id}
+          >
             <img
               key={current.item.id}
               src={current.imageUrl}
