@@ -52,8 +52,18 @@ const QUEUE_TITLES: Record<QueueKind, string> = {
   disagreement: 'Classifier and labeler disagree',
 };
 
-function startingSelection(card: ReviewCard | undefined): number[] {
-  return card?.labeler?.labelIds ?? [];
+/**
+ * The labeler's answer as a selection: its labels, or none. A single-label collection takes only
+ * the most probable of them, since the labeler may pass several thresholds at once.
+ */
+function startingSelection(card: ReviewCard | undefined, mode: 'single' | 'multi'): number[] {
+  const labeler = card?.labeler;
+  if (!labeler || labeler.labelIds.length === 0) return [];
+  if (mode === 'multi') return labeler.labelIds;
+  const top = labeler.scores
+    .filter((score) => score.predicted)
+    .reduce((best, score) => (score.probability > best.probability ? score : best));
+  return [top.labelId];
 }
 
 export function ReviewWorkbench(props: {
@@ -112,14 +122,14 @@ export function ReviewWorkbench(props: {
         setModelId(page.modelId);
         setUnavailable(page.unavailable ?? null);
         modelsSeen.current = { labelerId: page.labelerId, classifierId: page.classifierId };
-        if (held.length === 0) setSelection(startingSelection(fresh[0]));
+        if (held.length === 0) setSelection(startingSelection(fresh[0], collection.annotationMode));
       } catch (error) {
         setMessage({ kind: 'error', text: errorMessage(error) });
       } finally {
         setLoading(false);
       }
     },
-    [queueUrl],
+    [queueUrl, collection.annotationMode],
   );
 
   useEffect(() => {
@@ -130,10 +140,10 @@ export function ReviewWorkbench(props: {
   const advance = useCallback(
     (rest: ReviewCard[]) => {
       setCards(rest);
-      setSelection(startingSelection(rest[0]));
+      setSelection(startingSelection(rest[0], collection.annotationMode));
       if (rest.length < REFILL_BELOW) void load(rest);
     },
-    [load],
+    [load, collection.annotationMode],
   );
 
   const decide = useCallback(
@@ -181,14 +191,14 @@ export function ReviewWorkbench(props: {
       });
       setHistory((past) => past.slice(0, -1));
       setCards((current) => [last.card, ...current.filter((c) => c.itemId !== last.card.itemId)]);
-      setSelection(startingSelection(last.card));
+      setSelection(startingSelection(last.card, collection.annotationMode));
       setMessage({ kind: 'ok', text: `Undid the decision on item ${last.card.itemId}.` });
     } catch (error) {
       setMessage({ kind: 'error', text: errorMessage(error) });
     } finally {
       busy.current = false;
     }
-  }, [history]);
+  }, [history, collection.annotationMode]);
 
   const toggle = useCallback(
     (id: number) => {
