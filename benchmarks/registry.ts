@@ -48,4 +48,10 @@ export const BENCHMARKS: Benchmark[] = [
     description: 'annotate view round trips (next, save) p50/p95 against a production build',
     load: () => import('./annotate-save'),
   },
+  {
+    name: 'active-learning',
+    group: 'ml',
+    description: 'simulated review loop: labels to 95% of full-data F1, uncertainty vs random',
+    load: () => import('./active-learning'),
+  },
 ];
