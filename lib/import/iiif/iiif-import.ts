@@ -184,18 +184,13 @@ class IiifImport {
       return;
     }
 
-    const fetched = await safeFetch(plan.image.url, {
-      ...this.options.fetch,
-      maxBytes: env().CURIO_MAX_UPLOAD_BYTES,
-      accept: 'image/*',
-      signal: this.options.signal,
-    });
+    const fetched = await fetchPlannedImage(plan.image, this.options.fetch, this.options.signal);
     if (!fetched.ok) {
       this.report.failures.push({ path: plan.sourceUri, reason: fetched.reason });
       return;
     }
 
-    const bytes = await fitImage(fetched.body.bytes, plan.image).catch(() => fetched.body.bytes);
+    const { bytes } = fetched;
     const hash = sha256Hex(bytes);
     if (this.hashes.has(hash) || findItemByHash(this.db, collectionId, hash)) {
       this.report.duplicates += 1;
@@ -262,6 +257,24 @@ async function fitImage(bytes: Buffer, plan: ImagePlan): Promise<Buffer> {
     .resize(IIIF_IMAGE_BOUND_PX, IIIF_IMAGE_BOUND_PX, { fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 90 })
     .toBuffer();
+}
+
+/** Downloads a planned canvas image and applies any local crop or bound. */
+export async function fetchPlannedImage(
+  plan: ImagePlan,
+  fetchOptions: IiifImportOptions['fetch'],
+  signal?: AbortSignal,
+): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }> {
+  const fetched = await safeFetch(plan.url, {
+    ...fetchOptions,
+    maxBytes: env().CURIO_MAX_UPLOAD_BYTES,
+    accept: 'image/*',
+    signal,
+  });
+  if (!fetched.ok) return fetched;
+
+  const bytes = await fitImage(fetched.body.bytes, plan).catch(() => fetched.body.bytes);
+  return { ok: true, bytes };
 }
 
 export async function importIiif(db: Db, options: IiifImportOptions): Promise<IiifImportReport> {
