@@ -398,7 +398,6 @@ function ReviewCardView(props: {
       data-item-id={card.itemId}
     >
       <div className="flex min-h-64 items-center justify-center bg-stone-100">
-        {/* eslint-disable-next-line @next/next/no-img-element -- originals come from our own route */}
         <img
           src={`/api/items/${card.itemId}/image`}
           alt={card.title ?? card.sourceUri}
