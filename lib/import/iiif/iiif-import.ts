@@ -4,7 +4,7 @@ import { getCollection } from '@/lib/collections/collection-repo';
 import { findItemByHash, insertItem } from '@/lib/collections/item-repo';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { sha256Hex, storeImage } from '@/lib/images/image-store';
+import { storeImage, type StoredImage } from '@/lib/images/image-store';
 import { createLogger } from '@/lib/log';
 import { findItemBySourceUri, updateItemDescription } from '../import-item-repo';
 import type { SafeFetchOptions } from '../safe-fetch';
@@ -38,6 +38,12 @@ export const DEFAULT_IIIF_LIMITS: IiifLimits = {
   maxCanvases: 10_000,
 };
 const IMAGE_CONCURRENCY = 3;
+const BATCH_SIZE = 24;
+
+type CanvasOutcome =
+  | { kind: 'existing'; itemId: number }
+  | { kind: 'failed'; reason: string }
+  | { kind: 'stored'; image: StoredImage };
 
 export interface IiifImportOptions {
   url: string;
@@ -159,24 +165,55 @@ class IiifImport {
     this.plans.push(...plan.canvases.slice(0, Math.max(0, room)));
   }
 
+  /**
+   * Fetches canvases a batch at a time, several at once, then records each batch in canvas order,
+   * so a book's pages follow each other in the grid whatever order the downloads finish in.
+   */
   async importCanvases(): Promise<void> {
+    for (let start = 0; start < this.plans.length; start += BATCH_SIZE) {
+      if (this.options.signal?.aborted) return;
+      const batch = this.plans.slice(start, start + BATCH_SIZE);
+      const results = await this.fetchBatch(batch);
+      batch.forEach((plan, index) => this.record(plan, results[index]));
+      const done = Math.min(start + BATCH_SIZE, this.plans.length);
+      this.options.onProgress?.({ stage: 'importing', done, total: this.plans.length });
+    }
+  }
+
+  private async fetchBatch(batch: CanvasPlan[]): Promise<CanvasOutcome[]> {
+    const results: CanvasOutcome[] = new Array(batch.length);
     let next = 0;
-    let done = 0;
     const worker = async () => {
-      while (next < this.plans.length && !this.options.signal?.aborted) {
-        await this.importCanvas(this.plans[next++]);
-        done += 1;
-        this.options.onProgress?.({ stage: 'importing', done, total: this.plans.length });
+      while (next < batch.length && !this.options.signal?.aborted) {
+        const index = next++;
+        results[index] = await this.fetchCanvas(batch[index]);
       }
     };
     await Promise.all(Array.from({ length: IMAGE_CONCURRENCY }, worker));
+    return results;
   }
 
-  private async importCanvas(plan: CanvasPlan): Promise<void> {
+  private async fetchCanvas(plan: CanvasPlan): Promise<CanvasOutcome> {
+    const existing = findItemBySourceUri(this.db, this.options.collectionId, plan.sourceUri);
+    if (existing) return { kind: 'existing', itemId: existing.id };
+
+    const fetched = await fetchPlannedImage(plan.image, this.options.fetch, this.options.signal);
+    if (!fetched.ok) return { kind: 'failed', reason: fetched.reason };
+
+    const stored = await storeImage(fetched.bytes, this.options.collectionId, this.dataDir);
+    if (!stored.ok) return { kind: 'failed', reason: `${plan.image.url}: ${stored.reason}` };
+    return { kind: 'stored', image: stored.image };
+  }
+
+  private record(plan: CanvasPlan, outcome: CanvasOutcome | undefined): void {
     const { collectionId } = this.options;
-    const existing = findItemBySourceUri(this.db, collectionId, plan.sourceUri);
-    if (existing) {
-      updateItemDescription(this.db, existing.id, {
+    if (!outcome) return;
+    if (outcome.kind === 'failed') {
+      this.report.failures.push({ path: plan.sourceUri, reason: outcome.reason });
+      return;
+    }
+    if (outcome.kind === 'existing') {
+      updateItemDescription(this.db, outcome.itemId, {
         title: plan.title,
         metadata: { ...plan.metadata },
       });
@@ -184,15 +221,11 @@ class IiifImport {
       return;
     }
 
-    const fetched = await fetchPlannedImage(plan.image, this.options.fetch, this.options.signal);
-    if (!fetched.ok) {
-      this.report.failures.push({ path: plan.sourceUri, reason: fetched.reason });
-      return;
-    }
-
-    const { bytes } = fetched;
-    const hash = sha256Hex(bytes);
-    if (this.hashes.has(hash) || findItemByHash(this.db, collectionId, hash)) {
+    const { image } = outcome;
+    if (
+      this.hashes.has(image.contentHash) ||
+      findItemByHash(this.db, collectionId, image.contentHash)
+    ) {
       this.report.duplicates += 1;
       this.report.notes.push({
         path: plan.sourceUri,
@@ -200,26 +233,17 @@ class IiifImport {
       });
       return;
     }
-    this.hashes.add(hash);
-
-    const stored = await storeImage(bytes, collectionId, this.dataDir);
-    if (!stored.ok) {
-      this.report.failures.push({
-        path: plan.sourceUri,
-        reason: `${plan.image.url}: ${stored.reason}`,
-      });
-      return;
-    }
+    this.hashes.add(image.contentHash);
     insertItem(this.db, {
       collectionId,
       sourceKind: 'iiif',
       sourceUri: plan.sourceUri,
-      contentHash: stored.image.contentHash,
-      filePath: stored.image.filePath,
-      mimeType: stored.image.mimeType,
-      sizeBytes: stored.image.sizeBytes,
-      width: stored.image.width,
-      height: stored.image.height,
+      contentHash: image.contentHash,
+      filePath: image.filePath,
+      mimeType: image.mimeType,
+      sizeBytes: image.sizeBytes,
+      width: image.width,
+      height: image.height,
       title: plan.title,
       metadata: { ...plan.metadata },
     });
