@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,8 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  * exactly what was typed: one row per save, plus the undo row pointing at the undone one.
  */
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const ITEM_COUNT = 24;
 const CURATOR = { email: 'keys@curio.test', password: 'keyboard curator passphrase' };
@@ -89,6 +91,21 @@ function readAnnotations(): Row[] {
           order by a.id`,
       )
       .all(collection.id) as Row[];
+  } finally {
+    db.close();
+  }
+}
+
+function suggestingModelOf(itemId: number): number | null {
+  const db = new Database(path.join(server.dataDir, 'curio.sqlite'), { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        `select a.suggested_by_model_id as modelId from items i
+           join annotations a on a.id = i.current_annotation_id where i.id = ?`,
+      )
+      .get(itemId) as { modelId: number | null } | undefined;
+    return row?.modelId ?? null;
   } finally {
     db.close();
   }
@@ -190,7 +207,24 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
     await context.close();
   });
 
-  it('shows the demo collection in the annotate view and the grid with a selection', async () => {
+  it("shows the demo model's suggestions, records them on a save, and bulk-labels a selection", async () => {
+    // Train on the demo's labeled items (seconds at 128 px) so the view has suggestions to show.
+    execFileSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        'lib/cli/main.ts',
+        'train',
+        '--collection',
+        'Demo collection',
+        '--kind',
+        'both',
+        '--backbone',
+        'mobilenet-v2@128',
+      ],
+      { cwd: REPO_ROOT, env: { ...process.env, CURIO_DATA_DIR: server.dataDir }, stdio: 'pipe' },
+    );
+
     const context = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
     const page = await context.newPage();
     await page.goto('/sign-in?next=/collections/demo-collection/annotate');
@@ -199,15 +233,23 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/annotate$/);
 
-    await shownItemId(page);
+    const itemId = await shownItemId(page);
     await page.waitForFunction(() => {
       const image = document.querySelector<HTMLImageElement>('figure[data-item-id] img');
       return image !== null && image.complete && image.naturalWidth > 0;
     });
-    await page.keyboard.press('2');
+    await page.getByText(/suggested by the active labeler/i).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'annotate.png') });
+    await page.keyboard.press('3');
 
-    await page.goto('/collections/demo-collection');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => suggestingModelOf(itemId), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    await page.goto('/collections/demo-collection?filter=unannotated');
+    await page.waitForFunction(() => {
+      const images = [...document.querySelectorAll<HTMLImageElement>('ul[aria-label="Items"] img')];
+      return images.length > 0 && images.every((image) => image.complete && image.naturalWidth > 0);
+    });
     const boxes = page.getByRole('checkbox', { name: /^Select / });
     await boxes.nth(1).click();
     await boxes.nth(4).click({ modifiers: ['Shift'] });
@@ -216,10 +258,8 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-bulk.png') });
 
     await bar.getByRole('button', { name: 'Set label' }).click();
-    await page
-      .getByRole('status')
-      .filter({ hasText: /^Changed \d+ items?/ })
-      .waitFor();
+    await page.getByRole('status').filter({ hasText: 'Changed 4 items.' }).waitFor();
+    await page.getByRole('link', { name: /^Unannotated 7$/ }).waitFor();
     await context.close();
   });
 });

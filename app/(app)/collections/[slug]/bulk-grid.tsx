@@ -126,7 +126,7 @@ export function BulkGrid(props: {
                   isSelected ? 'border-accent ring-2 ring-accent' : 'border-line'
                 }`}
               >
-                <div className="grid aspect-square place-items-center bg-stone-100">
+                <div className="grid aspect-square place-items-center overflow-hidden bg-stone-100">
                   {/* A plain img: the server already sizes and caches thumbnails as WebP. */}
                   <img
                     src={`/api/items/${item.id}/thumbnail?size=320`}
@@ -134,7 +134,8 @@ export function BulkGrid(props: {
                     alt=""
                     loading="lazy"
                     decoding="async"
-                    className="max-h-full max-w-full object-contain"
+                    // Tall images would otherwise stretch the square tile.
+                    className="size-full object-contain"
                   />
                 </div>
                 <div className="space-y-1 p-2">

@@ -75,8 +75,10 @@ export function AnnotateView(props: Props) {
   const single = collection.annotationMode === 'single';
   const labelsById = new Map(labels.map((label) => [label.id, label]));
   const hotkeys = new Map(
-    labels.flatMap((label) => (label.hotkey ? [[label.hotkey.toLowerCase(), label.id]] : [])),
-  ) as Map<string, number>;
+    labels.flatMap((label): [string, number][] =>
+      label.hotkey ? [[label.hotkey.toLowerCase(), label.id]] : [],
+    ),
+  );
 
   const [queue, setQueue] = useState<AnnotateQueue>('unannotated');
   const [buffer, setBuffer] = useState<QueueEntry[]>([]);
