@@ -49,6 +49,13 @@ export const BENCHMARKS: Benchmark[] = [
     load: () => import('./annotate-save'),
   },
   {
+    name: 'export',
+    group: 'app',
+    description:
+      'export time, size and peak RSS per format at 2,030 and ~8k items (child processes)',
+    load: () => import('./export'),
+  },
+  {
     name: 'active-learning',
     group: 'ml',
     description: 'simulated review loop: labels to 95% of full-data F1, uncertainty vs random',
