@@ -13,9 +13,15 @@ import {
  * written a record at a time.
  */
 
+/**
+ * The first columns are those lib/import/csv-import.ts reads back (dcterms:identifier, file,
+ * labels with "none" for "none of these", dcterms:title), so an export plus a zip of its images
+ * named by `file` imports into another collection with the same labels.
+ */
 const FIXED_COLUMNS = [
-  'identifier',
-  'file_name',
+  'dcterms:identifier',
+  'file',
+  'dcterms:title',
   'labels',
   'none',
   'source',
@@ -28,9 +34,12 @@ const FIXED_COLUMNS = [
   'scores',
   'out_of_scope',
   'novelty',
-  'title',
+  'file_name',
   'source_uri',
 ] as const;
+
+/** The labels cell's word for "none of these", as the CSV importer reads it. */
+export const CSV_NONE_WORD = 'none';
 
 /** Labels inside one CSV cell are separated by this; label names may not contain it. */
 export const CSV_LABEL_SEPARATOR = '|';
@@ -39,13 +48,21 @@ function isoTime(ms: number | null): string {
   return ms === null ? '' : new Date(ms).toISOString();
 }
 
+function labelsCell(record: ExportRecord, context: ExportContext): string {
+  // A collection with a label called "none" cannot use the word; the none column still says it.
+  const noneIsLabel = context.labels.some((label) => label.name.toLowerCase() === CSV_NONE_WORD);
+  if (record.none && !noneIsLabel) return CSV_NONE_WORD;
+  return record.labels.join(CSV_LABEL_SEPARATOR);
+}
+
 function csvCells(record: ExportRecord, context: ExportContext, metadataKeys: string[]): string[] {
   const prediction = record.prediction;
   const model = prediction ? context.model : null;
   return [
     record.identifier,
-    record.fileName,
-    record.labels.join(CSV_LABEL_SEPARATOR),
+    record.archiveName,
+    metadataText(record.metadata['dcterms:title']) || (record.title ?? ''),
+    labelsCell(record, context),
     record.none ? 'true' : 'false',
     record.source ?? '',
     record.annotator ?? '',
@@ -61,16 +78,16 @@ function csvCells(record: ExportRecord, context: ExportContext, metadataKeys: st
       : '',
     prediction ? String(prediction.outOfScope) : '',
     prediction?.novelty === null || prediction === null ? '' : prediction.novelty.toFixed(4),
-    record.title ?? '',
+    record.fileName,
     record.sourceUri,
     ...metadataKeys.map((key) => metadataText(record.metadata[key])),
   ];
 }
 
 export async function* csvExport(context: ExportContext): AsyncGenerator<string> {
-  const fixed = new Set<string>(FIXED_COLUMNS);
+  const fixed = new Set<string>(FIXED_COLUMNS.map((column) => column.toLowerCase()));
   const metadataKeys = listMetadataKeys(context.db, context.collection.id).filter(
-    (key) => !fixed.has(key),
+    (key) => !fixed.has(key.toLowerCase()),
   );
   yield stringify([[...FIXED_COLUMNS, ...metadataKeys]]);
 

@@ -109,10 +109,11 @@ describe('tabular exports', () => {
       'dcterms:rights': 'CC0 1.0',
       model_id: '',
     });
-    expect(amulets[0].identifier).toMatch(/^OBJ-\d+$/);
+    expect(amulets[0]['dcterms:identifier']).toMatch(/^OBJ-\d+$/);
     expect(amulets[0]['dcterms:title']).toMatch(/^Object \d+$/);
     expect(Date.parse(amulets[0].annotated_at)).not.toBeNaN();
-    expect(rows.filter((row) => row.none === 'true').map((row) => row.labels)).toEqual(['']);
+    // "none" in the labels cell is how the CSV importer reads "none of these".
+    expect(rows.filter((row) => row.none === 'true').map((row) => row.labels)).toEqual(['none']);
   });
 
   it('adds the model scores to every item in scope "all", unannotated ones labelled by the model', async () => {

@@ -18,7 +18,10 @@ afterEach(() => {
   for (const folder of folders.splice(0)) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-async function exportAndExtract(f: ExportFixture, input: ExportOptionsInput): Promise<string> {
+async function exportAndExtract(
+  f: ExportFixture,
+  input: Omit<ExportOptionsInput, 'format'>,
+): Promise<string> {
   const file = startExport({
     db: f.db,
     dataDir: f.dataDir,
