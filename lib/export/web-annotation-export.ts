@@ -36,13 +36,14 @@ export interface WebAnnotationOptions {
   language?: string;
 }
 
-/** The IIIF canvas an item was imported from, if any. */
+/**
+ * The IIIF canvas an item was imported from, if any: the IIIF importer keeps the canvas id in
+ * metadata.canvasId and as the item's source URI (a canvas without an id is named
+ * "<manifest>#canvas-<n>" there, which is still the best target there is).
+ */
 export function canvasOf(record: ExportRecord): string | null {
-  // TODO: align with lib/import/iiif once it lands; these are the keys it is expected to use.
-  for (const key of ['iiif:canvas', 'iiifCanvas', 'canvas']) {
-    const value = record.metadata[key];
-    if (typeof value === 'string' && value.length > 0) return value;
-  }
+  const canvasId = record.metadata.canvasId;
+  if (typeof canvasId === 'string' && canvasId.length > 0) return canvasId;
   return record.sourceKind === 'iiif' ? record.sourceUri : null;
 }
 

@@ -203,7 +203,7 @@ describe('Web Annotation export', () => {
     const canvas = 'https://iiif.example.org/manifest/1/canvas/p1';
     fixture.db
       .update(items)
-      .set({ metadata: { ...iiifItem.metadata, 'iiif:canvas': canvas } })
+      .set({ sourceKind: 'iiif', metadata: { ...iiifItem.metadata, canvasId: canvas } })
       .where(eq(items.id, iiifItem.id))
       .run();
     const page = annotationPageSchema.parse(
