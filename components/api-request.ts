@@ -25,7 +25,7 @@ export async function apiRequest<T>(
   return payload as T;
 }
 
-function envelopeMessage(payload: unknown): string | undefined {
+export function envelopeMessage(payload: unknown): string | undefined {
   if (typeof payload !== 'object' || payload === null || !('error' in payload)) return undefined;
   const error = (payload as { error: unknown }).error;
   if (typeof error !== 'object' || error === null || !('message' in error)) return undefined;

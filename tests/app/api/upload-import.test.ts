@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { POST as uploadImages } from '@/app/api/collections/[id]/imports/upload/route';
 import { POST as uploadZip } from '@/app/api/collections/[id]/imports/zip/route';
+import { POST as importCsvRoute } from '@/app/api/collections/[id]/imports/csv/route';
+import { POST as importIiifRoute } from '@/app/api/collections/[id]/imports/iiif/route';
 import { GET as getJob } from '@/app/api/jobs/[id]/route';
 import { createCollection } from '@/lib/collections/collection-repo';
 import type { UploadImportReport } from '@/lib/import/upload-import';
@@ -154,5 +156,71 @@ describe('POST /api/collections/[id]/imports/zip', () => {
     });
     // The uploaded archive and the scratch folder are gone once the job ends.
     expect(fs.readdirSync(path.join(app.dataDir, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('POST /api/collections/[id]/imports/csv', () => {
+  it('imports a CSV with a zip of its images in a job', async () => {
+    const { cookie } = await signedInUser(app.db, 'curator');
+    const form = new FormData();
+    const csv =
+      'dcterms:identifier,dcterms:title,file,labels\nA-1,Anchor,a.jpg,boat\nA-2,,gone.jpg,\n';
+    form.append('csv', new Blob([csv], { type: 'text/csv' }), 'items.csv');
+    const zip = await makeZip([{ name: 'a.jpg', data: await makeImage(9) }]);
+    form.append('zip', new Blob([new Uint8Array(zip)]), 'images.zip');
+
+    const response = await importCsvRoute(
+      new Request(`${ORIGIN}/api/collections/${collectionId}/imports/csv`, {
+        method: 'POST',
+        headers: { cookie, origin: ORIGIN, host: 'localhost' },
+        body: form,
+      }),
+      params({ id: String(collectionId) }),
+    );
+
+    expect(response.status).toBe(202);
+    const { job } = (await response.json()) as { job: Job };
+    const finished = await waitForJob(cookie, job.id);
+    expect(finished.result).toMatchObject({
+      source: 'csv',
+      added: 1,
+      labelsCreated: ['boat'],
+      failures: [
+        { path: 'row 3 (A-2)', reason: 'gone.jpg is not in the zip (or was refused from it)' },
+      ],
+    });
+    expect(fs.readdirSync(path.join(app.dataDir, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('POST /api/collections/[id]/imports/iiif', () => {
+  it('answers 422 for a URL that is not http(s)', async () => {
+    const { cookie } = await signedInUser(app.db, 'curator');
+    const response = await importIiifRoute(
+      apiRequest(`/api/collections/${collectionId}/imports/iiif`, {
+        method: 'POST',
+        cookie,
+        body: { url: 'ftp://example.org/manifest.json' },
+      }),
+      params({ id: String(collectionId) }),
+    );
+    expect(response.status).toBe(422);
+    expect((await errorOf(response)).message).toMatch(/http\(s\) URL of a IIIF manifest/);
+  });
+
+  it('fails the job with a message naming the URL when the address is private', async () => {
+    const { cookie } = await signedInUser(app.db, 'curator');
+    const response = await importIiifRoute(
+      apiRequest(`/api/collections/${collectionId}/imports/iiif`, {
+        method: 'POST',
+        cookie,
+        body: { url: 'http://10.0.0.1/manifest.json' },
+      }),
+      params({ id: String(collectionId) }),
+    );
+    const { job } = (await response.json()) as { job: Job };
+    const finished = await waitForJob(cookie, job.id);
+    expect(finished.state).toBe('failed');
+    expect(finished.error).toMatch(/http:\/\/10\.0\.0\.1\/manifest\.json was refused/);
   });
 });
