@@ -122,6 +122,11 @@ export async function run(argv: string[]): Promise<void> {
       randomShare: args.randomShare,
       maxLabels: args.maxLabels,
       epochs: args.epochs,
+      onPoint: (point) =>
+        process.stderr.write(
+          `  ${point.labels} labels: uncertainty ${point.uncertaintyF1.toFixed(3)}, ` +
+            `random ${point.randomF1.toFixed(3)}\n`,
+        ),
     });
     results.push(result);
     console.log(
