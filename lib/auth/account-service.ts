@@ -5,6 +5,7 @@ import { AppError } from '@/lib/errors';
 import { createLogger } from '@/lib/log';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './password';
 import { createSession, deleteUserSessions } from './session-repo';
+import { signInThrottle, type SignInThrottle } from './sign-in-throttle';
 import {
   countActiveAdmins,
   countUsers,
@@ -69,13 +70,20 @@ export interface SignedIn {
   expiresAt: number;
 }
 
-// TODO: rate-limit failed sign-ins per address and per account; today only argon2's cost slows
-// a password-guessing attacker down.
+/**
+ * Checks a password and opens a session. Too many recent failures for the email or from the
+ * client's address are refused (SignInRateLimited, 429) before any password is verified.
+ */
 export async function signIn(
   db: Db,
   credentials: { email: string; password: string },
   sessionDays: number,
+  clientAddress = 'unknown',
+  throttle: SignInThrottle = signInThrottle,
 ): Promise<SignedIn> {
+  const attempt = { email: credentials.email, address: clientAddress };
+  throttle.begin(attempt);
+
   const user = findUserByEmail(db, credentials.email);
   if (!user) {
     await burnVerification(credentials.password);
@@ -88,6 +96,7 @@ export async function signIn(
     throw new AppError('unauthenticated', SIGN_IN_FAILED);
   }
 
+  throttle.succeeded(attempt);
   const session = createSession(db, user.id, sessionDays);
   return { user: toPublicUser(user), ...session };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { signIn } from '@/lib/auth/account-service';
 import { assertSameOrigin, sessionCookie } from '@/lib/auth/request-auth';
+import { clientAddress, rateLimitedResponse, SignInRateLimited } from '@/lib/auth/sign-in-throttle';
 import { env } from '@/lib/env';
 import { handle, readJson } from '@/lib/http';
 
@@ -14,10 +15,19 @@ export const POST = handle(async (request: Request) => {
   assertSameOrigin(request);
   const credentials = await readJson(request, credentialsSchema);
 
-  const { user, token, expiresAt } = await signIn(getDb(), credentials, env().CURIO_SESSION_DAYS);
-
-  return Response.json(
-    { user },
-    { headers: { 'Set-Cookie': sessionCookie(request, token, expiresAt) } },
-  );
+  try {
+    const { user, token, expiresAt } = await signIn(
+      getDb(),
+      credentials,
+      env().CURIO_SESSION_DAYS,
+      clientAddress(request),
+    );
+    return Response.json(
+      { user },
+      { headers: { 'Set-Cookie': sessionCookie(request, token, expiresAt) } },
+    );
+  } catch (error) {
+    if (error instanceof SignInRateLimited) return rateLimitedResponse(error);
+    throw error;
+  }
 });
