@@ -6,8 +6,11 @@ import { z } from 'zod';
  * languages kept too when there are several. HTML (allowed in IIIF values) is reduced to text.
  */
 
+// Numbers and booleans occur in real Presentation 2 metadata (e.g. "has_fulltext": false).
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
 export const languageMapSchema = z.union([
-  z.record(z.string(), z.union([z.array(z.union([z.string(), z.number()])), z.string()])),
+  z.record(z.string(), z.union([z.array(scalar), scalar])),
   z.string(),
 ]);
 export type LanguageMap = z.infer<typeof languageMapSchema>;
@@ -48,7 +51,7 @@ export function htmlToText(value: string): string {
     .trim();
 }
 
-function joinValues(values: string | (string | number)[]): string {
+function joinValues(values: z.infer<typeof scalar> | z.infer<typeof scalar>[]): string {
   const list = Array.isArray(values) ? values : [values];
   return list
     .map((value) => htmlToText(String(value)))
