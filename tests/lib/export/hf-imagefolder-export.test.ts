@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listCurrentAnnotations } from '@/lib/annotation/annotation-repo';
+import { appendAnnotation, listCurrentAnnotations } from '@/lib/annotation/annotation-repo';
 import { createCollection, listLabels } from '@/lib/collections/collection-repo';
 import { listItemsAfter } from '@/lib/collections/item-repo';
 import { startExport } from '@/lib/export/create-export';
 import { exportOptionsSchema, type ExportOptionsInput } from '@/lib/export/export-options';
 import { extractZip } from '@/lib/export/extract-zip';
 import { importFolder } from '@/lib/import/folder-import';
+import { makeItem } from '../../helpers/factories';
 import { buildExportFixture, collect, type ExportFixture } from './export-fixture';
 
 let fixture: ExportFixture | undefined;
@@ -130,6 +131,55 @@ describe('Hugging Face imagefolder export', () => {
     expect(imported).toEqual(new Map(labelled));
     // Scope "human" leaves out the one item nobody annotated.
     expect(listItemsAfter(fixture.db, copy.id, 0, 1000)).toHaveLength(fixture.expected.size - 1);
+  });
+
+  it('streams the zip: an item added after the first chunk is still in the archive', async () => {
+    const f = await buildExportFixture({ perLabel: 1 });
+    fixture = f;
+    const [template] = listItemsAfter(f.db, f.collection.id, 0, 1);
+    const label = fixture.labels[0];
+    const addItem = (identifier: string) => {
+      // Rows sharing one stored file: cheap, and the zip still reads a file per entry.
+      const item = makeItem(f.db, f.collection.id, {
+        filePath: template.filePath,
+        identifier,
+      });
+      appendAnnotation(f.db, {
+        itemId: item.id,
+        userId: null,
+        labelIds: [label.id],
+        none: false,
+        source: 'import',
+      });
+    };
+    for (let n = 0; n < 400; n++) addItem(`BULK-${n}`);
+
+    const file = startExport({
+      db: fixture.db,
+      dataDir: fixture.dataDir,
+      collectionId: fixture.collection.id,
+      options: exportOptionsSchema.parse({ format: 'hf-imagefolder', validationRatio: 0 }),
+      baseUrl: 'http://localhost',
+    });
+    const iterator = file.body[Symbol.asyncIterator]();
+    const parts: Buffer[] = [];
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    parts.push(Buffer.from(first.value ?? ''));
+
+    addItem('ADDED-AFTER-FIRST-CHUNK');
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      parts.push(Buffer.from(next.value));
+    }
+
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-hf-stream-'));
+    folders.push(folder);
+    fs.writeFileSync(path.join(folder, 'export.zip'), Buffer.concat(parts));
+    await extractZip(path.join(folder, 'export.zip'), path.join(folder, 'dataset'));
+    const train = readMetadata(path.join(folder, 'dataset', 'train'));
+    expect(train.map((row) => row.identifier)).toContain('ADDED-AFTER-FIRST-CHUNK');
+    // Two labelled items and the "none" one of the fixture, 400 bulk items and the late one.
+    expect(train).toHaveLength(404);
   });
 
   it('refuses the folder-per-label layout for a multi-label collection', async () => {
