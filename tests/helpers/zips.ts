@@ -54,3 +54,21 @@ export async function makeZip(entries: ZipEntrySpec[]): Promise<Buffer> {
   }
   return bytes;
 }
+
+/**
+ * Makes the central directory understate an entry's uncompressed size, as a crafted zip bomb
+ * would, so that only counting the bytes actually inflated can catch it.
+ */
+export function understateSize(zip: Buffer, entryName: string, declaredBytes: number): Buffer {
+  const copy = Buffer.from(zip);
+  const name = Buffer.from(entryName);
+  const signature = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+  for (let at = copy.indexOf(signature); at !== -1; at = copy.indexOf(signature, at + 4)) {
+    const nameLength = copy.readUInt16LE(at + 28);
+    if (copy.subarray(at + 46, at + 46 + nameLength).equals(name)) {
+      copy.writeUInt32LE(declaredBytes, at + 24);
+      return copy;
+    }
+  }
+  throw new Error(`No central directory entry named ${entryName}.`);
+}

@@ -7,7 +7,7 @@ import { importZip } from '@/lib/import/zip-import';
 import { unsafeEntryReason } from '@/lib/import/zip-reader';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db';
 import { makeImage, makeTruncatedJpeg } from '../../helpers/images';
-import { makeZip } from '../../helpers/zips';
+import { makeZip, understateSize } from '../../helpers/zips';
 
 let testDb: TestDatabase;
 let dataDir: string;
@@ -129,6 +129,28 @@ describe('importZip', () => {
     expect(report.failures).toEqual([
       { path: 'big.jpg', reason: expect.stringMatching(/larger than .* allowed per file/) },
     ]);
+  });
+
+  it('counts inflated bytes, so an entry that understates its size is still cut off', async () => {
+    const target = collection();
+    const zip = await makeZip([
+      { name: 'liar.jpg', data: Buffer.alloc(2 * 1024 * 1024) },
+      { name: 'ok.jpg', data: await makeImage(9) },
+    ]);
+    const zipPath = path.join(uploads, 'liar.zip');
+    fs.writeFileSync(zipPath, understateSize(zip, 'liar.jpg', 1000));
+
+    const report = await importZip(testDb.db, {
+      zipPath,
+      fileName: 'liar.zip',
+      collectionId: target.id,
+      dataDir,
+      limits: { maxEntryBytes: 100_000 },
+    });
+
+    expect(report.added).toBe(1);
+    expect(report.failures.map((failure) => failure.path)).toEqual(['liar.jpg']);
+    expect(listFiles(dataDir)).toHaveLength(1);
   });
 
   it('refuses an archive with more entries than allowed', async () => {
