@@ -86,7 +86,7 @@ export default async function ModelsPage({ params }: Props) {
 
       <section className="card overflow-x-auto p-5" aria-labelledby="models-heading">
         <h2 id="models-heading" className="mb-3">
-          Models
+          Model registry
         </h2>
         {models.length === 0 ? (
           <p className="text-muted">No model has been trained yet.</p>
@@ -127,7 +127,10 @@ export default async function ModelsPage({ params }: Props) {
                       {noneCountOf(model) !== null && (
                         <>
                           <br />
-                          <span className="text-muted">{noneCountOf(model)} marked none</span>
+                          <span className="text-muted">
+                            {noneCountOf(model)} marked none
+                            {model.kind === 'classifier' ? ' (left out)' : ' (learnt as no label)'}
+                          </span>
                         </>
                       )}
                     </td>
