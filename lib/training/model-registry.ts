@@ -1,9 +1,13 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { createLogger } from '@/lib/log';
 import { getModel, type ModelRow } from '@/lib/ml/model-repo';
-import { scoreCollection } from '@/lib/ml/score-collection';
+import { loadModel } from '@/lib/ml/artifacts';
+import { initTf } from '@/lib/ml/backend';
+import { ensureEmbeddings, loadEmbeddings } from '@/lib/ml/embedding-repo';
+import { scoreItemsInto } from '@/lib/ml/train-collection';
 import { activateModel, applyLabelerThresholds, countPredictions } from './training-repo';
 
 /** Rolling back to an earlier model, and changing a labeler's thresholds after training. */
@@ -23,20 +27,52 @@ function readyModel(db: Db, modelId: number): ModelRow {
 }
 
 /**
- * Makes an earlier ready model the active one of its kind. Its predictions are re-scored first
- * when they were removed, so that an active model always has predictions.
+ * Scores every embedded item of the collection with a stored model into its predictions, from
+ * its saved artifacts. Used before re-activating a model whose predictions were removed, so that
+ * it never becomes active without them.
+ */
+async function rescore(db: Db, dataDir: string, model: ModelRow): Promise<number> {
+  const { tf } = await initTf();
+  const embedded = await ensureEmbeddings(db, {
+    collectionId: model.collectionId,
+    backbone: model.backbone,
+    dataDir,
+  });
+  const saved = await loadModel(tf, path.join(dataDir, model.artifactPath ?? ''));
+  try {
+    return await scoreItemsInto(
+      tf,
+      db,
+      model.id,
+      model.labelIds,
+      {
+        kind: model.kind,
+        model: saved.model,
+        inputDim: saved.card.head.inputDim,
+        labelCount: saved.card.head.labelCount,
+        thresholds: model.thresholds ?? saved.card.thresholds,
+        novelty: saved.novelty,
+      },
+      loadEmbeddings(db, model.collectionId, embedded.backbone),
+    );
+  } finally {
+    saved.model.dispose();
+  }
+}
+
+/**
+ * Makes an earlier ready model the active one of its kind (a roll-back). Its predictions are
+ * re-scored first when they were removed, so that an active model always has predictions.
  */
 export async function rollBackTo(db: Db, dataDir: string, modelId: number): Promise<ModelRow> {
   const model = readyModel(db, modelId);
   if (model.active) return model;
 
-  const missingPredictions = countPredictions(db, model.id) === 0;
-  activateModel(db, model.id);
-  if (missingPredictions) {
-    // scoreCollection scores the active model; should it fail, the rolled-back model is active
-    // without predictions, which the next scoring or training repairs.
-    await scoreCollection({ db, dataDir, collectionId: model.collectionId, kinds: [model.kind] });
+  if (countPredictions(db, model.id) === 0) {
+    const items = await rescore(db, dataDir, model);
+    log.info(`Re-scored ${items} items with model ${model.id} before making it active again.`);
   }
+  activateModel(db, model.id);
   log.info(
     `Model ${model.id} (${model.kind}) of collection ${model.collectionId} is active again.`,
   );

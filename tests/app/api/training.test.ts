@@ -195,6 +195,29 @@ describe('GET /api/jobs/[id]/events', () => {
     expect(text).toContain('"state":"succeeded"');
   });
 
+  it('delivers events written while the stream is open, then ends with the final state', async () => {
+    const { cookie } = await signedInUser(app.db, 'admin');
+    const { job } = (await (await startAs(cookie)).json()) as { job: Job };
+    markRunning(app.db, job.id);
+
+    const response = await events(
+      apiRequest(`/api/jobs/${job.id}/events`, { cookie }),
+      params({ id: String(job.id) }),
+    );
+    const text = readStream(response);
+    setTimeout(() => {
+      appendJobEvent(app.db, job.id, 'progress', { stage: 'score', done: 5, total: 5 });
+      succeed(app.db, job.id, {});
+    }, 100);
+
+    const received = await text;
+    expect(received.indexOf('"stage":"score"')).toBeGreaterThan(
+      received.indexOf('"state":"running"'),
+    );
+    expect(received.trimEnd().endsWith('}')).toBe(true);
+    expect(received).toContain('"state":"succeeded"');
+  });
+
   it('replays only the events after Last-Event-ID', async () => {
     const { cookie } = await signedInUser(app.db, 'admin');
     const { job } = (await (await startAs(cookie)).json()) as { job: Job };

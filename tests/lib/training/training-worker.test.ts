@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAnnotations } from '@/lib/annotation/annotation-repo';
 import { resetEnvForTests } from '@/lib/env';
 import { getJob, listJobEvents, type Job } from '@/lib/jobs/job-repo';
-import { getActiveModel, listModels } from '@/lib/ml/model-repo';
+import { eq } from 'drizzle-orm';
+import { predictions } from '@/db/schema';
+import { getActiveModel, getModel, listModels } from '@/lib/ml/model-repo';
+import { listPredictions } from '@/lib/ml/prediction-repo';
+import { trainCollection } from '@/lib/ml/train-collection';
+import { rollBackTo } from '@/lib/training/model-registry';
 import { startTraining } from '@/lib/training/training-jobs';
 import { setTrainingSupervisor, TrainingSupervisor } from '@/lib/training/training-supervisor';
 import { createTestDatabase, type TestDatabase } from '@/tests/helpers/db';
@@ -131,5 +136,28 @@ describe('the training worker process', () => {
     expect(
       listModels(database.db, collectionId).filter((model) => model.status === 'training'),
     ).toEqual([]);
+  });
+
+  it('rolls back to an earlier classifier, re-scoring it first when its predictions were removed', async () => {
+    const earlier = getActiveModel(database.db, collectionId, 'classifier');
+    const [newer] = await trainCollection({
+      db: database.db,
+      dataDir: database.dir,
+      collectionId,
+      kinds: ['classifier'],
+      backbone: 'mobilenet-v2@96',
+      options: { head: { epochs: 10 } },
+    });
+    expect(getActiveModel(database.db, collectionId, 'classifier')?.id).toBe(newer.modelId);
+    database.db
+      .delete(predictions)
+      .where(eq(predictions.modelId, earlier?.id ?? 0))
+      .run();
+
+    await rollBackTo(database.db, database.dir, earlier?.id ?? 0);
+
+    expect(getActiveModel(database.db, collectionId, 'classifier')?.id).toBe(earlier?.id);
+    expect(listPredictions(database.db, earlier?.id ?? 0)).toHaveLength(24);
+    expect(getModel(database.db, newer.modelId)).toMatchObject({ status: 'ready', active: false });
   });
 });
