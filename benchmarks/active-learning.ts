@@ -18,7 +18,7 @@ import {
  *
  *   npm run bench -- active-learning <folder-per-label dir> [--json] [--seed N] [--seeds S]
  *     [--batch B] [--initial-per-class K] [--strategy entropy|margin] [--random-share R]
- *     [--max-labels M] [--backbone id] [--epochs E]
+ *     [--max-labels M] [--backbone id] [--epochs E] [--learning-rate L]
  *
  * Embeddings come from the eval CLI's cache (<data dir>/eval-cache/embeddings.sqlite). With
  * --json the last line is one JSON object: { fullF1, labelsToTarget: { uncertainty, random },
@@ -38,6 +38,8 @@ const argsSchema = z.object({
   maxLabels: z.coerce.number().int().min(1).optional(),
   backbone: z.string().optional(),
   epochs: z.coerce.number().int().min(1).default(60),
+  /** The product's default (1e-3) suits large sets; a few dozen labels need larger steps. */
+  learningRate: z.coerce.number().positive().optional(),
 });
 
 function parse(argv: string[]) {
@@ -55,6 +57,7 @@ function parse(argv: string[]) {
       'max-labels': { type: 'string' },
       backbone: { type: 'string' },
       epochs: { type: 'string' },
+      'learning-rate': { type: 'string' },
     },
   });
   return argsSchema.parse({
@@ -69,6 +72,7 @@ function parse(argv: string[]) {
     maxLabels: values['max-labels'],
     backbone: values.backbone,
     epochs: values.epochs,
+    learningRate: values['learning-rate'],
   });
 }
 
@@ -122,6 +126,7 @@ export async function run(argv: string[]): Promise<void> {
       randomShare: args.randomShare,
       maxLabels: args.maxLabels,
       epochs: args.epochs,
+      learningRate: args.learningRate,
       onPoint: (point) =>
         process.stderr.write(
           `  ${point.labels} labels: uncertainty ${point.uncertaintyF1.toFixed(3)}, ` +

@@ -36,6 +36,7 @@ export interface SimulationInput {
   /** Share of the full-data F1 a curve must reach. */
   targetShare?: number;
   epochs?: number;
+  learningRate?: number;
   onPoint?: (point: CurvePoint) => void;
 }
 
@@ -63,6 +64,7 @@ interface Data {
   testTargets: Float32Array;
   seed: number;
   epochs: number;
+  learningRate: number | undefined;
 }
 
 async function trainLabeler(tf: Tf, data: Data, rows: readonly number[]): Promise<TrainedModel> {
@@ -79,7 +81,11 @@ async function trainLabeler(tf: Tf, data: Data, rows: readonly number[]): Promis
   });
   return trainModel(tf, {
     set,
-    options: { seed: data.seed, novelty: null, head: { epochs: data.epochs } },
+    options: {
+      seed: data.seed,
+      novelty: null,
+      head: { epochs: data.epochs, learningRate: data.learningRate },
+    },
   });
 }
 
@@ -182,6 +188,7 @@ export async function simulateActiveLearning(
     ),
     seed: input.seed,
     epochs: input.epochs ?? 60,
+    learningRate: input.learningRate,
   };
 
   const full = await trainLabeler(tf, data, pool);
