@@ -66,6 +66,17 @@ export async function readJson<T extends z.ZodType>(
   request: Request,
   schema: T,
 ): Promise<z.infer<T>> {
+  // A form or text/plain body is what a cross-site <form> can send without a CORS preflight;
+  // refusing it adds a second line behind the Origin check, and tells a script what to send.
+  const contentType = request.headers.get('content-type');
+  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  if (mediaType && mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    throw new AppError(
+      'unsupported_media_type',
+      `Send the request body as JSON (Content-Type: application/json), not ${mediaType}.`,
+    );
+  }
+
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_JSON_BODY_BYTES) {
     throw new AppError(
