@@ -2,6 +2,15 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { apiRequest, errorMessage } from '@/components/api-request';
 
 type Kind = 'classifier' | 'labeler';
@@ -25,6 +34,7 @@ export interface ActiveJob {
 }
 
 const FINAL_STATES = ['succeeded', 'failed', 'cancelled'];
+const MAX_EPOCH_POINTS = 1000;
 
 function describeProgress(event: ProgressEvent | null): string {
   if (!event) return 'Waiting for the worker…';
@@ -66,15 +76,18 @@ function formatEta(ms: number | null | undefined): string {
 /** Follows a job's server-sent events; EventSource reconnects with Last-Event-ID by itself. */
 function useJobEvents(jobId: number | null, onFinished: () => void) {
   const [latest, setLatest] = useState<ProgressEvent | null>(null);
+  const [epochs, setEpochs] = useState<ProgressEvent[]>([]);
   const [finished, setFinished] = useState(false);
 
   useEffect(() => {
     if (jobId === null) return;
     setFinished(false);
+    setEpochs([]);
     const source = new EventSource(`/api/jobs/${jobId}/events`);
     const receive = (message: MessageEvent<string>) => {
       const event = JSON.parse(message.data) as ProgressEvent;
       setLatest(event);
+      if (event.stage === 'train') setEpochs((old) => [...old, event].slice(-MAX_EPOCH_POINTS));
       if (event.state && FINAL_STATES.includes(event.state)) {
         source.close();
         setFinished(true);
@@ -87,7 +100,7 @@ function useJobEvents(jobId: number | null, onFinished: () => void) {
     // Subscribing again when onFinished changes would replay the stream; the job id decides.
   }, [jobId]);
 
-  return { latest, finished };
+  return { latest, finished, epochs };
 }
 
 export function TrainingPanel({
@@ -109,7 +122,7 @@ export function TrainingPanel({
   const [balanced, setBalanced] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const { latest, finished } = useJobEvents(jobId, () => router.refresh());
+  const { latest, finished, epochs: epochEvents } = useJobEvents(jobId, () => router.refresh());
   const running = jobId !== null && !finished;
 
   function toggleKind(kind: Kind, on: boolean) {
@@ -245,8 +258,49 @@ export function TrainingPanel({
             <progress className="w-full" max={latest.total} value={latest.done ?? 0} />
           ) : null}
           {running && <p className="hint">{formatEta(latest?.etaMs)}</p>}
+          <LossChart events={epochEvents} />
         </div>
       )}
+    </div>
+  );
+}
+
+/** Loss per reported epoch of each kind (writes are throttled, so some epochs are skipped). */
+function LossChart({ events }: { events: ProgressEvent[] }) {
+  if (events.length < 2) return null;
+  const kinds = [...new Set(events.map((event) => event.kind))];
+  return (
+    <div className="mt-2 grid gap-3 md:grid-cols-2">
+      {kinds.map((kind) => (
+        <figure key={kind}>
+          <figcaption className="text-xs font-medium">{kind}: loss per epoch</figcaption>
+          <div className="h-40 w-full">
+            <ResponsiveContainer>
+              <LineChart data={events.filter((event) => event.kind === kind)}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="done" />
+                <YAxis width={40} />
+                <Legend />
+                <Line
+                  dataKey="loss"
+                  name="training loss (solid)"
+                  stroke="#1d5b6b"
+                  dot={false}
+                  isAnimationActive={false}
+                />
+                <Line
+                  dataKey="valLoss"
+                  name="validation loss (dashed)"
+                  stroke="#b35c00"
+                  strokeDasharray="6 3"
+                  dot={false}
+                  isAnimationActive={false}
+                />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        </figure>
+      ))}
     </div>
   );
 }
