@@ -11,7 +11,7 @@ export type RouteHandler = (
   request: http.IncomingMessage,
   response: http.ServerResponse,
   url: URL,
-) => void | Promise<void>;
+) => unknown;
 
 export interface TestHttpServer {
   origin: string;
