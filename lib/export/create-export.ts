@@ -1,10 +1,13 @@
 import type { Db } from '@/db/client';
+import { createLogger } from '@/lib/log';
 import { cocoExport } from './coco-export';
 import type { ExportFormat, ExportOptions } from './export-options';
 import { createExportContext, DEFAULT_PAGE_SIZE } from './export-records';
 import { imagefolderExport } from './hf-imagefolder-export';
 import { csvExport, jsonlExport } from './tabular-export';
 import { webAnnotationExport } from './web-annotation-export';
+
+const log = createLogger('export');
 
 /**
  * Starts an export: checks what it needs (the collection, an active model for model scopes)
@@ -40,6 +43,20 @@ const FILE_TYPES: Record<ExportFormat, { extension: string; contentType: string 
   },
 };
 
+/** Passes the body through and logs when the export has been written in full. */
+async function* logWhenDone(
+  body: AsyncIterable<string | Uint8Array>,
+  what: string,
+): AsyncGenerator<string | Uint8Array> {
+  const startedMs = Date.now();
+  let sizeBytes = 0;
+  for await (const chunk of body) {
+    sizeBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    yield chunk;
+  }
+  log.info(`Exported ${what}: ${sizeBytes} bytes in ${Date.now() - startedMs} ms.`);
+}
+
 export function startExport(input: StartExportInput): ExportFile {
   const { options } = input;
   const context = createExportContext(
@@ -70,5 +87,6 @@ export function startExport(input: StartExportInput): ExportFile {
         });
     }
   })();
-  return { fileName, contentType: type.contentType, body };
+  const what = `collection ${context.collection.id} as ${options.format} (scope ${options.scope})`;
+  return { fileName, contentType: type.contentType, body: logWhenDone(body, what) };
 }
