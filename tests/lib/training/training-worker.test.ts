@@ -10,6 +10,7 @@ import { getActiveModel, getModel, listModels } from '@/lib/ml/model-repo';
 import { listPredictions } from '@/lib/ml/prediction-repo';
 import { trainCollection } from '@/lib/ml/train-collection';
 import { rollBackTo } from '@/lib/training/model-registry';
+import { cancelJob } from '@/lib/training/cancel-job';
 import { startTraining } from '@/lib/training/training-jobs';
 import { setTrainingSupervisor, TrainingSupervisor } from '@/lib/training/training-supervisor';
 import { createTestDatabase, type TestDatabase } from '@/tests/helpers/db';
@@ -136,6 +137,25 @@ describe('the training worker process', () => {
     expect(
       listModels(database.db, collectionId).filter((model) => model.status === 'training'),
     ).toEqual([]);
+  });
+
+  it('stops a running job when it is cancelled and records it cancelled', async () => {
+    const before = getActiveModel(database.db, collectionId, 'labeler');
+    const job = startTraining(database.db, {
+      collectionId,
+      kinds: ['labeler'],
+      userId: null,
+      reason: 'manual',
+    });
+    await waitFor(() => (getJob(database.db, job.id)?.state === 'running' ? true : undefined));
+
+    cancelJob(database.db, job.id);
+    const done = await waitFor(() => finished(job.id), 100);
+
+    expect(done.state).toBe('cancelled');
+    expect(getActiveModel(database.db, collectionId, 'labeler')?.id).toBe(before?.id);
+    await supervisor.whenIdle();
+    expect(supervisor.current()).toBeNull();
   });
 
   it('rolls back to an earlier classifier, re-scoring it first when its predictions were removed', async () => {
