@@ -60,11 +60,21 @@ afterAll(async () => {
 });
 
 async function shownItemId(page: Page, notThis?: number): Promise<number> {
-  const handle = await page.waitForFunction((previous) => {
-    const id = Number(document.querySelector('figure[data-item-id]')?.getAttribute('data-item-id'));
-    return id > 0 && id !== previous ? id : null;
-  }, notThis ?? -1);
-  return (await handle.jsonValue()) as number;
+  try {
+    const handle = await page.waitForFunction((previous) => {
+      const id = Number(
+        document.querySelector('figure[data-item-id]')?.getAttribute('data-item-id'),
+      );
+      return id > 0 && id !== previous ? id : null;
+    }, notThis ?? -1);
+    return (await handle.jsonValue()) as number;
+  } catch (error) {
+    // Say what the page showed instead, which a bare timeout does not.
+    const shown = await page.locator('main').innerText().catch(() => '(no main element)');
+    throw new Error(`No item other than ${notThis} appeared. The page showed:\n${shown}`, {
+      cause: error,
+    });
+  }
 }
 
 interface Row {

@@ -30,6 +30,12 @@ interface Props {
   initialHideSuggestions: boolean;
 }
 
+/** The curator's pick for one item (a pick for an item no longer on screen is ignored). */
+interface Chosen {
+  itemId: number;
+  selection: Selection;
+}
+
 interface DoneSave {
   entry: QueueEntry;
   annotationId: number;
@@ -52,6 +58,11 @@ function startingSelection(entry: QueueEntry | undefined): Selection {
   // In the revisit queue the imported labels are the starting point, to confirm or correct.
   if (!entry?.current) return EMPTY_SELECTION;
   return { labelIds: entry.current.labelIds, none: entry.current.kind === 'none' };
+}
+
+/** What the curator picked for the item on screen; a new item starts from its current state. */
+function selectionFor(entry: QueueEntry | undefined, chosen: Chosen | null): Selection {
+  return entry && chosen?.itemId === entry.item.id ? chosen.selection : startingSelection(entry);
 }
 
 function describeSelection(selection: Selection, labelsById: Map<number, AnnotateLabel>): string {
@@ -82,7 +93,7 @@ export function AnnotateView(props: Props) {
 
   const [queue, setQueue] = useState<AnnotateQueue>('unannotated');
   const [buffer, setBuffer] = useState<QueueEntry[]>([]);
-  const [chosen, setChosen] = useState<{ itemId: number; selection: Selection } | null>(null);
+  const [chosen, setChosen] = useState<Chosen | null>(null);
   const [skipped, setSkipped] = useState<number[]>([]);
   const [exhausted, setExhausted] = useState(false);
   const [loading, setLoading] = useState(false);
@@ -99,11 +110,28 @@ export function AnnotateView(props: Props) {
   const inFlight = useRef<Promise<unknown>>(Promise.resolve());
   const lastFetchAt = useRef(0);
   const preloaded = useRef(new Set<number>());
+  // Items saved in this session (undone ones leave it). A batch requested while a save is still
+  // on its way can contain that item again: the server does not know yet that it is done.
+  const saved = useRef(new Set<number>());
+  // The queue and the pick, updated at once on every key: keys can arrive faster than React
+  // renders, and a handler bound in an earlier render must still see the latest pick.
+  const live = useRef<{ buffer: QueueEntry[]; chosen: Chosen | null }>({
+    buffer: [],
+    chosen: null,
+  });
+
+  function commitBuffer(next: QueueEntry[]) {
+    live.current.buffer = next;
+    setBuffer(next);
+  }
+
+  function commitChosen(next: Chosen | null) {
+    live.current.chosen = next;
+    setChosen(next);
+  }
 
   const current = buffer[0];
-  // What the curator picked for the item on screen; a new item starts from its current state.
-  const selection =
-    current && chosen?.itemId === current.item.id ? chosen.selection : startingSelection(current);
+  const selection = selectionFor(current, chosen);
   const suggestion = !hideSuggestions && current?.suggestion ? current.suggestion : null;
 
   const fetchMore = useCallback(
@@ -120,16 +148,16 @@ export function AnnotateView(props: Props) {
         const batch = await apiRequest<NextResponse>(
           `/api/collections/${collection.id}/annotate/next?${query}`,
         );
+        const fresh = batch.items.filter((entry) => !saved.current.has(entry.item.id));
         setLoadError(null);
-        setExhausted(batch.items.length === 0);
-        setBuffer((previous) => {
-          const lost = new Set(batch.lostIds);
-          // The item on screen stays even if its lease lapsed; saving it will say so if taken.
-          const kept = previous.filter((entry, index) => index === 0 || !lost.has(entry.item.id));
-          const known = new Set(kept.map((entry) => entry.item.id));
-          const added = batch.items.filter((entry) => !known.has(entry.item.id));
-          return [...kept, ...added];
-        });
+        setExhausted(fresh.length === 0);
+        const lost = new Set(batch.lostIds);
+        // The item on screen stays even if its lease lapsed; saving it will say so if taken.
+        const kept = live.current.buffer.filter(
+          (entry, index) => index === 0 || !lost.has(entry.item.id),
+        );
+        const known = new Set(kept.map((entry) => entry.item.id));
+        commitBuffer([...kept, ...fresh.filter((entry) => !known.has(entry.item.id))]);
       } catch (error) {
         setLoadError(errorMessage(error));
       } finally {
@@ -159,8 +187,8 @@ export function AnnotateView(props: Props) {
   }, [buffer]);
 
   function advance(rest: QueueEntry[]) {
-    setBuffer(rest);
-    setChosen(null);
+    commitBuffer(rest);
+    commitChosen(null);
     setHint(null);
     // Ask once more before saying "all done": skipped or lapsed items may be waiting.
     if (rest.length === 0) setExhausted(false);
@@ -168,19 +196,26 @@ export function AnnotateView(props: Props) {
 
   function sendSave(entry: QueueEntry, body: SaveBody) {
     setPending((n) => n + 1);
+    // Kept in the order the saves were made, whatever order the server answers in, so that
+    // undo takes back the last one the curator made.
+    const record: DoneSave = { entry, annotationId: 0 };
+    done.current.push(record);
     const request = apiRequest<AnnotationResponse>(`/api/items/${entry.item.id}/annotations`, {
       method: 'POST',
       body,
     })
-      .then((saved) => {
-        done.current.push({ entry, annotationId: saved.annotation.id });
-        setProgress(saved.progress);
+      .then((result) => {
+        record.annotationId = result.annotation.id;
+        setProgress(result.progress);
         setFailed((list) => list.filter((failure) => failure.entry.item.id !== entry.item.id));
+        // Whatever a batch left out while this save was on its way may be asked for again.
+        setExhausted(false);
         setAnnouncement(
-          `Saved: ${describeSelection(body, labelsById)}. ${saved.progress.annotated} of ${saved.progress.total} annotated.`,
+          `Saved: ${describeSelection(body, labelsById)}. ${result.progress.annotated} of ${result.progress.total} annotated.`,
         );
       })
       .catch((error: unknown) => {
+        done.current = done.current.filter((other) => other !== record);
         const message = errorMessage(error);
         setFailed((list) => [
           ...list.filter((failure) => failure.entry.item.id !== entry.item.id),
@@ -193,25 +228,31 @@ export function AnnotateView(props: Props) {
   }
 
   function save() {
+    const { buffer: queued, chosen: pick } = live.current;
+    const current = queued[0];
     if (!current) return;
+    const selection = selectionFor(current, pick);
+    const suggestion = !hideSuggestions ? current.suggestion : null;
     if (!selection.none && selection.labelIds.length === 0) {
       setHint('Choose a label (or N for none of these) before saving.');
       return;
     }
 
+    saved.current.add(current.item.id);
     sendSave(current, {
       labelIds: selection.none ? [] : selection.labelIds,
       none: selection.none,
       suggestedByModelId: suggestion?.modelId ?? null,
       queue,
     });
-    advance(buffer.slice(1));
+    advance(queued.slice(1));
   }
 
   function skip() {
+    const [current, ...rest] = live.current.buffer;
     if (!current) return;
     setSkipped((list) => [...list.filter((id) => id !== current.item.id), current.item.id]);
-    advance(buffer.slice(1));
+    advance(rest);
     setAnnouncement(`Skipped ${itemName(current.item)}; it comes back at the end.`);
   }
 
@@ -228,6 +269,7 @@ export function AnnotateView(props: Props) {
         { method: 'POST', body: { annotationId: last.annotationId } },
       );
       setProgress(undone.progress);
+      saved.current.delete(last.entry.item.id);
       const restored: QueueEntry = {
         ...last.entry,
         current:
@@ -235,8 +277,11 @@ export function AnnotateView(props: Props) {
             ? null
             : { kind: undone.annotation.kind, labelIds: undone.annotation.labelIds },
       };
-      setBuffer((list) => [restored, ...list.filter((e) => e.item.id !== restored.item.id)]);
-      setChosen(null);
+      commitBuffer([
+        restored,
+        ...live.current.buffer.filter((entry) => entry.item.id !== restored.item.id),
+      ]);
+      commitChosen(null);
       setExhausted(false);
       setAnnouncement(
         `Undone: ${itemName(last.entry.item)} is back. ${undone.progress.annotated} of ${undone.progress.total} annotated.`,
@@ -247,12 +292,18 @@ export function AnnotateView(props: Props) {
   }
 
   function choose(next: Selection) {
+    const current = live.current.buffer[0];
     if (!current) return;
-    setChosen({ itemId: current.item.id, selection: next });
+    commitChosen({ itemId: current.item.id, selection: next });
     setHint(null);
   }
 
+  function liveSelection(): Selection {
+    return selectionFor(live.current.buffer[0], live.current.chosen);
+  }
+
   function toggleLabel(labelId: number) {
+    const selection = liveSelection();
     // Single-label collections take one label: another hotkey replaces it.
     if (single) return choose({ labelIds: [labelId], none: false });
     const has = selection.labelIds.includes(labelId);
@@ -265,6 +316,7 @@ export function AnnotateView(props: Props) {
   }
 
   function chooseNone() {
+    const selection = liveSelection();
     choose(selection.none ? EMPTY_SELECTION : { labelIds: [], none: true });
   }
 
