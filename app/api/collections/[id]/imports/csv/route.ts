@@ -4,7 +4,7 @@ import { getCollection } from '@/lib/collections/collection-repo';
 import { AppError, found } from '@/lib/errors';
 import { handle, idParam } from '@/lib/http';
 import { importCsv } from '@/lib/import/csv-import';
-import { startImportJob } from '@/lib/import/upload-import-job';
+import { startImportJob } from '@/lib/import/import-job';
 import {
   MAX_CSV_BYTES,
   MAX_ZIP_UPLOAD_BYTES,

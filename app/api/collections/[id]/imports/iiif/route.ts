@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { requirePermission } from '@/lib/auth/request-auth';
 import { handle, idParam, readJson } from '@/lib/http';
 import { importIiif } from '@/lib/import/iiif/iiif-import';
-import { startImportJob } from '@/lib/import/upload-import-job';
+import { startImportJob } from '@/lib/import/import-job';
 
 type Context = { params: Promise<{ id: string }> };
 

@@ -3,7 +3,7 @@ import { requirePermission } from '@/lib/auth/request-auth';
 import { getCollection } from '@/lib/collections/collection-repo';
 import { found } from '@/lib/errors';
 import { handle, idParam } from '@/lib/http';
-import { startImportJob } from '@/lib/import/upload-import-job';
+import { startImportJob } from '@/lib/import/import-job';
 import {
   MAX_ZIP_UPLOAD_BYTES,
   checkDeclaredLength,
