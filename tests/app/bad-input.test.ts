@@ -28,8 +28,8 @@ import {
 } from '../helpers/app';
 import { makeCollection } from '../helpers/factories';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server';
-import { makeImage, makeTruncatedJpeg } from '../helpers/images';
-import { addStoredItem } from '../helpers/items';
+import { makeTruncatedJpeg } from '../helpers/images';
+import { addStoredItem, makeImage } from '../helpers/items';
 import { makeZip, understateSize } from '../helpers/zips';
 
 /**
