@@ -23,6 +23,8 @@ export interface RunningServer {
   /** What the server printed so far, for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILLs the server's process group as a crash would, keeping the data folder. */
+  kill(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -54,7 +56,10 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
   throw new Error(`next start was not ready within ${READY_TIMEOUT_MS} ms:\n${output()}`);
 }
 
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<RunningServer> {
   const distDir = process.env.CURIO_NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(REPO_ROOT, distDir, 'BUILD_ID'))) {
     throw new Error(`There is no production build in ${distDir}; run \`npm run build\` first.`);
@@ -62,7 +67,8 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-e2e-'));
+  // A given data folder (a restart after a crash) belongs to the caller and is kept on stop().
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'curio-e2e-'));
   let log = '';
 
   const child = spawn(
@@ -96,7 +102,13 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
     }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    process.kill(-child.pid, 'SIGKILL');
+    await exited;
   };
 
   try {
@@ -105,5 +117,5 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await stop();
     throw error;
   }
-  return { baseUrl, dataDir, output, stop };
+  return { baseUrl, dataDir, output, stop, kill };
 }
