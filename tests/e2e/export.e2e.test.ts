@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInCookie } from './annotate-fixture';
@@ -9,6 +10,8 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  * A curator opens the collection's Export tab, picks a format and scope, and the download is the
  * streamed file: JSON Lines with a row per item of the demo collection.
  */
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let server: RunningServer;
 let browser: Browser;
@@ -27,7 +30,11 @@ describe.skipIf(!hasChromium())('the export page', () => {
   it('downloads the chosen format and scope', async () => {
     const cookie = await signInCookie(server, E2E_ADMIN);
     const [name, value] = cookie.split(';')[0].split('=');
-    const context = await browser.newContext({ baseURL: server.baseUrl, acceptDownloads: true });
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 800 },
+    });
     await context.addCookies([{ name, value, url: server.baseUrl }]);
     const page = await context.newPage();
     const scriptErrors: string[] = [];
@@ -41,6 +48,9 @@ describe.skipIf(!hasChromium())('the export page', () => {
     await expect(
       page.getByLabel('Language of the label names (optional)').isVisible(),
     ).resolves.toBe(true);
+    await page.getByLabel('Format').selectOption('hf-imagefolder');
+    await expect(page.getByLabel('Validation share (%)').inputValue()).resolves.toBe('20');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'export.png'), fullPage: true });
     await page.getByLabel('Format').selectOption('jsonl');
     await page.getByLabel('All items: annotations and model predictions').check();
 
