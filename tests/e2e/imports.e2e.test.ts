@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type TestHttpServer } from '../helpers/http-server';
@@ -12,6 +13,8 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  * with its zip, and a IIIF manifest served by a local server (reachable because the server runs
  * with CURIO_ALLOW_PRIVATE_FETCH).
  */
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let server: RunningServer;
 let iiif: TestHttpServer;
@@ -102,6 +105,7 @@ describe.skipIf(!hasChromium())('the imports page', () => {
       .setInputFiles([{ name: 'birds.zip', mimeType: 'application/zip', buffer: zip }]);
     await upload.getByText('The import finished. 1 added, 1 failed.').waitFor();
     await upload.getByText(/\.\.\/outside\.jpg.*refused/).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'imports.png'), fullPage: true });
   });
 
   it('imports a CSV with its zip and a IIIF manifest, each with its report', async () => {
