@@ -1,9 +1,13 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
+import { createLogger } from '@/lib/log';
 import { validationItemIds, type SplitName } from './dataset-split';
 import { exportRecords, rightsOf, type ExportContext, type ExportRecord } from './export-records';
 import { ZipWriter } from './zip-writer';
+
+const log = createLogger('export');
 
 /**
  * A Hugging Face `imagefolder` dataset as a zip: train/ and validation/, each with its images and
@@ -51,9 +55,10 @@ async function* splitMetadata(
   context: ExportContext,
   inSplit: (record: ExportRecord) => boolean,
   folderPerLabel: boolean,
+  missing: ReadonlySet<number>,
 ): AsyncGenerator<string> {
   for await (const record of exportRecords(context)) {
-    if (inSplit(record)) yield metadataLine(record, folderPerLabel);
+    if (inSplit(record) && !missing.has(record.itemId)) yield metadataLine(record, folderPerLabel);
   }
 }
 
@@ -65,21 +70,27 @@ async function writeArchive(
   const validation = await validationItemIds(context, options.validationRatio, options.seed);
   const splitOf = (record: ExportRecord): SplitName =>
     validation.has(record.itemId) ? 'validation' : 'train';
+  // An original missing from the data folder would end the archive mid-stream; it is left out
+  // (and out of metadata.jsonl) with a warning instead.
+  const missing = new Set<number>();
 
   for (const split of SPLITS) {
     const inSplit = (record: ExportRecord) => splitOf(record) === split;
     for await (const record of exportRecords(context)) {
       if (zip.closed) return;
       if (!inSplit(record)) continue;
-      await zip.addFile(
-        `${split}/${relativeName(record, options.folderPerLabel)}`,
-        path.join(options.dataDir, record.filePath),
-      );
+      const file = path.join(options.dataDir, record.filePath);
+      if (!fs.existsSync(file)) {
+        log.warn(`Item ${record.itemId} is left out of the export: its file ${file} is missing.`);
+        missing.add(record.itemId);
+        continue;
+      }
+      await zip.addFile(`${split}/${relativeName(record, options.folderPerLabel)}`, file);
     }
     // A second pass writes the split's metadata.jsonl as a stream too.
     await zip.addStream(
       `${split}/metadata.jsonl`,
-      () => Readable.from(splitMetadata(context, inSplit, options.folderPerLabel)),
+      () => Readable.from(splitMetadata(context, inSplit, options.folderPerLabel, missing)),
       true,
     );
   }

@@ -182,6 +182,17 @@ describe('Hugging Face imagefolder export', () => {
     expect(train).toHaveLength(404);
   });
 
+  it('leaves out an item whose stored file has gone, rather than breaking the archive', async () => {
+    fixture = await buildExportFixture({ perLabel: 2 });
+    const [gone] = listItemsAfter(fixture.db, fixture.collection.id, 0, 1);
+    fs.rmSync(path.join(fixture.dataDir, gone.filePath));
+
+    const dataset = await exportAndExtract(fixture, { validationRatio: 0 });
+    const identifiers = readMetadata(path.join(dataset, 'train')).map((row) => row.identifier);
+    expect(identifiers).toHaveLength(4);
+    expect(identifiers).not.toContain(gone.identifier);
+  });
+
   it('refuses the folder-per-label layout for a multi-label collection', async () => {
     fixture = await buildExportFixture({ mode: 'multi' });
     await expect(exportAndExtract(fixture, { folderPerLabel: true })).rejects.toThrow(
