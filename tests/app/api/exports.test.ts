@@ -60,6 +60,21 @@ describe('GET /api/collections/[id]/exports/[format]', () => {
     expect(lines[1]).toContain(',building,false,import,');
   });
 
+  it('answers 401 to a signed-out request for a collection or a model export', async () => {
+    const { collection } = makeCollection(app.db);
+    const collectionResponse = await exportCollection(
+      apiRequest(`/api/collections/${collection.id}/exports/csv`),
+      exportParams(collection.id, 'csv'),
+    );
+    const modelResponse = await exportModel(
+      apiRequest('/api/models/1/export'),
+      params({ id: '1' }),
+    );
+
+    expect(collectionResponse.status).toBe(401);
+    expect(modelResponse.status).toBe(401);
+  });
+
   it('answers 422 for an unknown format and 409 for predictions without a model', async () => {
     const { collection } = makeCollection(app.db);
     const { cookie } = await signedInUser(app.db, 'admin');
