@@ -49,6 +49,13 @@ export const BENCHMARKS: Benchmark[] = [
     load: () => import('./annotate-save'),
   },
   {
+    name: 'load',
+    group: 'app',
+    description:
+      '50 curators annotating at once for 60 s (then during a training): latency and lost rows',
+    load: () => import('./load'),
+  },
+  {
     name: 'export',
     group: 'app',
     description:
