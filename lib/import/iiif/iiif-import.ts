@@ -84,6 +84,8 @@ class IiifImport {
   private readonly dataDir: string;
   private readonly hashes = new Set<string>();
   private readonly plans: CanvasPlan[] = [];
+  /** Documents already read, so that a collection listing itself (or a cycle) ends. */
+  private readonly visited = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -109,6 +111,7 @@ class IiifImport {
   async readTop(): Promise<void> {
     const top = await fetchIiifDocument(this.options.url, this.options.fetch);
     if (!top.ok) throw new AppError('validation_failed', `The IIIF import failed: ${top.reason}.`);
+    this.visited.add(this.options.url);
     await this.readDocument(top.document, this.options.url, 0);
   }
 
@@ -125,6 +128,11 @@ class IiifImport {
     }
     for (const member of document.members) {
       if (this.options.signal?.aborted) return;
+      if (this.visited.has(member.id)) {
+        this.report.notes.push({ path: member.id, reason: 'already read in this import; skipped' });
+        continue;
+      }
+      this.visited.add(member.id);
       if (member.type === 'Collection' && depth + 1 > this.limits.maxDepth) {
         this.report.notes.push({
           path: member.id,

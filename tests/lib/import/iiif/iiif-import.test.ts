@@ -146,6 +146,24 @@ beforeAll(async () => {
       { id: `${server.origin}/gone.json`, type: 'Manifest' },
     ],
   });
+  serveJson('/loop.json', {
+    id: `${server.origin}/loop.json`,
+    type: 'Collection',
+    items: [
+      { id: `${server.origin}/loop.json`, type: 'Collection' },
+      { id: `${server.origin}/v2/manifest.json`, type: 'Manifest' },
+    ],
+  });
+  server.routePrefix('/chain/', (_request, response, url) => {
+    const depth = Number(/\/chain\/(\d+)\.json$/.exec(url.pathname)?.[1] ?? '0');
+    response.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        id: `${server.origin}/chain/${depth}.json`,
+        type: 'Collection',
+        items: [{ id: `${server.origin}/chain/${depth + 1}.json`, type: 'Collection' }],
+      }),
+    );
+  });
   server.routePrefix('/img/', (_request, response, url) =>
     answerImage(url.pathname.slice('/img/'.length), response),
   );
@@ -255,6 +273,34 @@ describe('importIiif', () => {
       path: `${server.origin}/gone.json`,
       reason: `${server.origin}/gone.json answered HTTP 404`,
     });
+  });
+
+  it('reads each document once, so a collection that lists itself ends', async () => {
+    const collectionId = target();
+    const report = await run(`${server.origin}/loop.json`, collectionId);
+
+    expect(report).toMatchObject({ manifestsRead: 1, added: 2, duplicates: 0 });
+    expect(report.notes).toEqual([
+      { path: `${server.origin}/loop.json`, reason: 'already read in this import; skipped' },
+    ]);
+  });
+
+  it('stops following nested collections at the depth limit', async () => {
+    const collectionId = target();
+    const report = await importIiif(testDb.db, {
+      url: `${server.origin}/chain/0.json`,
+      collectionId,
+      dataDir,
+      fetch: { allowPrivate: true },
+      limits: { maxDepth: 2 },
+    });
+
+    expect(report.notes).toEqual([
+      {
+        path: `${server.origin}/chain/3.json`,
+        reason: 'collection nested deeper than 2 levels; not read',
+      },
+    ]);
   });
 
   it('refreshes metadata instead of duplicating items when imported again', async () => {
