@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const REVIEWER = { email: 'review@curio.test', password: 'reviewer passphrase here' };
 const SMALL_BACKBONE = 'mobilenet-v2@96';
+const execFileAsync = promisify(execFile);
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,19 +39,24 @@ async function waitForDemo(cookie: string): Promise<{ id: number; slug: string }
   throw new Error(`The demo collection was not seeded:\n${server.output()}`);
 }
 
-function trainDemoModels(): void {
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'lib/cli/main.ts', 'train', '--collection', 'Demo collection'],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, CURIO_DATA_DIR: server.dataDir, CURIO_BACKBONE: SMALL_BACKBONE },
-      encoding: 'utf8',
-      timeout: 240_000,
-    },
-  );
-  if (result.status !== 0) {
-    throw new Error(`Training the demo failed (${result.status}):\n${result.stderr}`);
+/**
+ * Trains both demo models with the CLI. Asynchronous on purpose: blocking the test process would
+ * leave its pooled keep-alive sockets to the server to time out unnoticed.
+ */
+async function trainDemoModels(): Promise<void> {
+  try {
+    await execFileAsync(
+      process.execPath,
+      ['--import', 'tsx', 'lib/cli/main.ts', 'train', '--collection', 'Demo collection'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, CURIO_DATA_DIR: server.dataDir, CURIO_BACKBONE: SMALL_BACKBONE },
+        timeout: 240_000,
+      },
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`Training the demo failed: ${String(error)}\n${stderr}`);
   }
 }
 
@@ -57,7 +64,7 @@ beforeAll(async () => {
   server = await startServer({ CURIO_BACKBONE: SMALL_BACKBONE });
   const admin = await signInCookie(server, E2E_ADMIN);
   collection = await waitForDemo(admin);
-  trainDemoModels();
+  await trainDemoModels();
   reviewerId = await createAccount(server, admin, {
     ...REVIEWER,
     name: 'Rae Reviewer',
