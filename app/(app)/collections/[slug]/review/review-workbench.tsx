@@ -464,7 +464,7 @@ function ReviewCardView(props: {
                 {label.hotkey ? <kbd className="mr-1 text-muted">{label.hotkey}</kbd> : null}
                 <LabelChip name={label.name} colour={label.colour} />
                 {props.selection.includes(label.id) ? (
-                  <span className="sr-only"> (chosen)</span>
+                  <span className="font-semibold text-accent">✓ chosen</span>
                 ) : null}
               </button>
             ))}
