@@ -63,6 +63,12 @@ export const BENCHMARKS: Benchmark[] = [
     load: () => import('./export'),
   },
   {
+    name: 'imports',
+    group: 'app',
+    description: 'zip and CSV import throughput (items/s) and RSS on a folder-per-label data set',
+    load: () => import('./imports'),
+  },
+  {
     name: 'active-learning',
     group: 'ml',
     description: 'simulated review loop: labels to 95% of full-data F1, uncertainty vs random',
