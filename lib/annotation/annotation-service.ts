@@ -30,6 +30,7 @@ export const saveAnnotationSchema = z.object({
 export type SaveAnnotationInput = z.infer<typeof saveAnnotationSchema>;
 
 export interface SavedAnnotation {
+  collectionId: number;
   annotation: AnnotationRecord;
   progress: AnnotateProgress;
 }
@@ -113,6 +114,7 @@ export function saveAnnotation(
   releaseLeases(db, user.id, [itemId]);
 
   return {
+    collectionId: collection.id,
     annotation: found(getAnnotation(db, annotationId), `Annotation ${annotationId}`),
     progress: getAnnotateProgress(db, collection.id),
   };
@@ -162,6 +164,7 @@ export function undoAnnotation(
   claimItems(db, { userId: user.id, queue: LEASE_QUEUE, candidateIds: [itemId], count: 1, now });
 
   return {
+    collectionId: collection.id,
     annotation: found(getAnnotation(db, undoId), `Annotation ${undoId}`),
     progress: getAnnotateProgress(db, collection.id),
   };

@@ -4,10 +4,10 @@ import { GET as next } from '@/app/api/collections/[id]/annotate/next/route';
 import { POST as save } from '@/app/api/items/[id]/annotations/route';
 import { POST as undo } from '@/app/api/items/[id]/annotations/undo/route';
 import { PATCH as patchSettings } from '@/app/api/me/settings/route';
-import { annotations } from '@/db/schema';
+import { annotations, jobs } from '@/db/schema';
 import { listItemHistory } from '@/lib/annotation/annotation-repo';
 import { findUserById } from '@/lib/auth/user-repo';
-import type { Collection, Label } from '@/lib/collections/collection-repo';
+import { updateCollection, type Collection, type Label } from '@/lib/collections/collection-repo';
 import {
   apiRequest,
   errorOf,
@@ -252,6 +252,26 @@ describe('the annotate routes', () => {
     expect([nextResponse, saveResponse, undoResponse, bulkResponse].map((r) => r.status)).toEqual([
       403, 403, 403, 403,
     ]);
+  });
+
+  it("queues a retrain once the collection's auto-retrain number of saves is reached", async () => {
+    const { collection, labels, itemIds } = collectionWithItems(3);
+    updateCollection(app.db, collection.id, { autoRetrainAfter: 2 });
+    const curator = await signedInUser(app.db, 'curator');
+    const body = { labelIds: labelIdsOf(labels, 'map'), none: false };
+
+    await saveRequest(curator.cookie, itemIds[0], body);
+    const before = app.db.select().from(jobs).all().length;
+    await saveRequest(curator.cookie, itemIds[1], body);
+
+    expect(before).toBe(0);
+    expect(
+      app.db
+        .select()
+        .from(jobs)
+        .all()
+        .map((job) => job.kind),
+    ).toEqual(['train']);
   });
 
   it('keeps the suggestions setting per user', async () => {

@@ -2,6 +2,7 @@ import { getDb } from '@/db/client';
 import { saveAnnotation, saveAnnotationSchema } from '@/lib/annotation/annotation-service';
 import { requirePermission } from '@/lib/auth/request-auth';
 import { handle, idParam, readJson } from '@/lib/http';
+import { afterAnnotationsSaved } from '@/lib/training/auto-retrain';
 
 /** Saves an item's annotation: `{ labelIds, none, suggestedByModelId?, queue? }` → 201. */
 export const POST = handle(
@@ -10,8 +11,9 @@ export const POST = handle(
     const itemId = idParam((await context.params).id, 'item');
     const body = await readJson(request, saveAnnotationSchema);
 
-    const saved = saveAnnotation(getDb(), user, itemId, body);
-    // TODO: call afterAnnotationsSaved(db, collectionId, user.id) from lib/training/auto-retrain.ts once it exists.
+    const db = getDb();
+    const saved = saveAnnotation(db, user, itemId, body);
+    afterAnnotationsSaved(db, saved.collectionId, user.id);
 
     return Response.json(saved, { status: 201 });
   },
