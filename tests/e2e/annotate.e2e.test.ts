@@ -70,7 +70,10 @@ async function shownItemId(page: Page, notThis?: number): Promise<number> {
     return (await handle.jsonValue()) as number;
   } catch (error) {
     // Say what the page showed instead, which a bare timeout does not.
-    const shown = await page.locator('main').innerText().catch(() => '(no main element)');
+    const shown = await page
+      .locator('main')
+      .innerText()
+      .catch(() => '(no main element)');
     throw new Error(`No item other than ${notThis} appeared. The page showed:\n${shown}`, {
       cause: error,
     });
