@@ -13,7 +13,7 @@ import {
 } from '@/lib/collections/item-repo';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { sha256Hex, storeImage } from '@/lib/images/image-store';
+import { storeImage, type StoredImage } from '@/lib/images/image-store';
 import { createLogger } from '@/lib/log';
 import { planManifest } from './iiif/canvas-plan';
 import { readIiifDocument } from './iiif/iiif-document';
@@ -52,7 +52,8 @@ export const LABEL_SEPARATOR = '|';
 export const NONE_KEYWORD = 'none';
 const MEDIA_COLUMNS = ['media', 'image', 'file'];
 const IDENTIFIER_COLUMN = 'dcterms:identifier';
-const PROGRESS_EVERY_ROWS = 50;
+const MEDIA_CONCURRENCY = 3;
+const BATCH_ROWS = 24;
 
 export interface CsvImportOptions {
   collectionId: number;
@@ -98,6 +99,20 @@ interface RowMedia {
 }
 
 type MediaResult = { ok: true; media: RowMedia } | { ok: false; reason: string };
+
+type StoredMedia =
+  { ok: true; image: StoredImage; sourceUri: string } | { ok: false; reason: string };
+
+interface PreparedRow {
+  row: Row;
+  rowNumber: number;
+  identifier: string;
+  title: string | null;
+  metadata: Row;
+  /** The media column's value; empty when there is none. */
+  reference: string;
+  existing: Item | undefined;
+}
 
 function readRecords(options: CsvImportOptions): AsyncIterable<string[]> {
   const source =
@@ -163,6 +178,8 @@ class CsvImport {
   };
   private readonly seen = new Map<string, number>();
   private readonly single: boolean;
+  /** The collection's labels by name, kept current as the import creates labels. */
+  private readonly labelIdsByName: Map<string, number>;
 
   constructor(
     private readonly db: Db,
@@ -170,6 +187,9 @@ class CsvImport {
     private readonly zipFolder: string | null,
   ) {
     this.single = getCollection(db, options.collectionId)?.annotationMode === 'single';
+    this.labelIdsByName = new Map(
+      listLabels(db, options.collectionId).map((label) => [label.name, label.id]),
+    );
   }
 
   fail(row: number, reason: string, identifier?: string): void {
@@ -177,71 +197,103 @@ class CsvImport {
     this.report.failures.push({ path, row, reason });
   }
 
-  async importRow(row: Row, rowNumber: number): Promise<void> {
+  /**
+   * Imports rows a batch at a time: identifiers are checked in row order, media are fetched and
+   * validated several at once, and items are then recorded in row order, so the result is the
+   * same as one row after the other.
+   */
+  async importBatch(rows: { row: Row; rowNumber: number }[]): Promise<void> {
+    const prepared = rows
+      .map(({ row, rowNumber }) => this.prepare(row, rowNumber))
+      .filter((entry): entry is PreparedRow => entry !== null);
+
+    const media: (StoredMedia | undefined)[] = new Array(prepared.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < prepared.length && !this.options.signal?.aborted) {
+        const index = next++;
+        const entry = prepared[index];
+        if (!entry.existing && entry.reference)
+          media[index] = await this.storeMedia(entry.reference);
+      }
+    };
+    await Promise.all(Array.from({ length: MEDIA_CONCURRENCY }, worker));
+
+    prepared.forEach((entry, index) => {
+      const item = this.record(entry, media[index]);
+      if (item) this.annotate(item, entry.row.labels, entry.rowNumber, entry.identifier);
+    });
+  }
+
+  private prepare(row: Row, rowNumber: number): PreparedRow | null {
     const identifier = row[IDENTIFIER_COLUMN];
     if (!identifier) {
       this.fail(rowNumber, `no ${IDENTIFIER_COLUMN}`);
-      return;
+      return null;
     }
     const earlier = this.seen.get(identifier);
     if (earlier !== undefined) {
       this.fail(rowNumber, `the identifier repeats row ${earlier}; skipped`, identifier);
-      return;
+      return null;
     }
     this.seen.set(identifier, rowNumber);
 
     const mediaKey = mediaColumn(row);
-    const { title, metadata } = describe(row, mediaKey);
-    const item = await this.upsertItem(row, rowNumber, identifier, mediaKey, title, metadata);
-    if (item) this.annotate(item, row.labels, rowNumber, identifier);
+    return {
+      row,
+      rowNumber,
+      identifier,
+      ...describe(row, mediaKey),
+      reference: mediaKey ? row[mediaKey] : '',
+      existing: findItemByIdentifier(this.db, this.options.collectionId, identifier),
+    };
   }
 
-  private async upsertItem(
-    row: Row,
-    rowNumber: number,
-    identifier: string,
-    mediaKey: string | undefined,
-    title: string | null,
-    metadata: Row,
-  ): Promise<Item | null> {
-    const { collectionId } = this.options;
-    const existing = findItemByIdentifier(this.db, collectionId, identifier);
-    if (existing) {
-      this.report.updated += 1;
-      return updateItemDescription(this.db, existing.id, { title, metadata });
-    }
+  private async storeMedia(reference: string): Promise<StoredMedia> {
+    const media = await this.loadMedia(reference);
+    if (!media.ok) return media;
 
-    const reference = mediaKey ? row[mediaKey] : '';
-    if (!reference) {
+    const stored = await storeImage(
+      media.media.bytes,
+      this.options.collectionId,
+      this.options.dataDir,
+    );
+    if (!stored.ok) return { ok: false, reason: `${reference}: ${stored.reason}` };
+    return { ok: true, image: stored.image, sourceUri: media.media.sourceUri };
+  }
+
+  private record(entry: PreparedRow, media: StoredMedia | undefined): Item | null {
+    const { collectionId } = this.options;
+    const { rowNumber, identifier, title, metadata } = entry;
+    if (entry.existing) {
+      this.report.updated += 1;
+      return updateItemDescription(this.db, entry.existing.id, { title, metadata });
+    }
+    if (!entry.reference) {
       this.fail(rowNumber, `no media (a ${MEDIA_COLUMNS.join(', ')} column)`, identifier);
       return null;
     }
-    const media = await this.loadMedia(reference);
+    if (!media) return null;
     if (!media.ok) {
       this.fail(rowNumber, media.reason, identifier);
       return null;
     }
 
-    const sameImage = findItemByHash(this.db, collectionId, sha256Hex(media.media.bytes));
+    const sameImage = findItemByHash(this.db, collectionId, media.image.contentHash);
     if (sameImage) return this.adopt(sameImage, rowNumber, identifier, title, metadata);
 
-    const stored = await storeImage(media.media.bytes, collectionId, this.options.dataDir);
-    if (!stored.ok) {
-      this.fail(rowNumber, `${reference}: ${stored.reason}`, identifier);
-      return null;
-    }
     this.report.added += 1;
     return insertItem(this.db, {
       collectionId,
       sourceKind: 'csv',
-      sourceUri: media.media.sourceUri,
+      sourceUri: media.sourceUri,
       identifier,
-      contentHash: stored.image.contentHash,
-      filePath: stored.image.filePath,
-      mimeType: stored.image.mimeType,
-      sizeBytes: stored.image.sizeBytes,
-      width: stored.image.width,
-      height: stored.image.height,
+      contentHash: media.image.contentHash,
+      filePath: media.image.filePath,
+      mimeType: media.image.mimeType,
+      sizeBytes: media.image.sizeBytes,
+      width: media.image.width,
+      height: media.image.height,
       title,
       metadata,
     });
@@ -331,9 +383,10 @@ class CsvImport {
     const names = parseLabels(labelsCell);
     if (names.length === 0) return;
 
-    const labelNames = new Set(listLabels(this.db, this.options.collectionId).map((l) => l.name));
     const none =
-      names.length === 1 && names[0].toLowerCase() === NONE_KEYWORD && !labelNames.has(names[0]);
+      names.length === 1 &&
+      names[0].toLowerCase() === NONE_KEYWORD &&
+      !this.labelIdsByName.has(names[0]);
     if (!none && this.single && names.length > 1) {
       this.fail(
         rowNumber,
@@ -343,7 +396,7 @@ class CsvImport {
       return;
     }
 
-    const labelIds = none ? [] : this.labelIds(names, labelNames);
+    const labelIds = none ? [] : this.labelIds(names);
     const current = item.currentAnnotationId
       ? getAnnotation(this.db, item.currentAnnotationId)
       : undefined;
@@ -360,14 +413,17 @@ class CsvImport {
     this.report.annotationsCreated += 1;
   }
 
-  private labelIds(names: string[], existing: Set<string>): number[] {
-    const byName = ensureLabels(this.db, this.options.collectionId, names);
-    for (const name of names) {
-      if (!existing.has(name) && !this.report.labelsCreated.includes(name)) {
+  private labelIds(names: string[]): number[] {
+    const missing = names.filter((name) => !this.labelIdsByName.has(name));
+    if (missing.length > 0) {
+      for (const [name, label] of ensureLabels(this.db, this.options.collectionId, missing)) {
+        this.labelIdsByName.set(name, label.id);
         this.report.labelsCreated.push(name);
       }
     }
-    return names.map((name) => byName.get(name)?.id).filter((id): id is number => id !== undefined);
+    return names
+      .map((name) => this.labelIdsByName.get(name))
+      .filter((id): id is number => id !== undefined);
   }
 }
 
@@ -412,6 +468,15 @@ export async function importCsv(db: Db, options: CsvImportOptions): Promise<CsvI
     run.report.zipFailures = zip.refused;
     let rowNumber = 0;
     let header: string[] | null = null;
+    let batch: { row: Row; rowNumber: number }[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      await run.importBatch(rows);
+      // The number of rows is unknown until the end, so the total is what has been read so far.
+      options.onProgress?.({ stage: 'importing', done: run.report.rows, total: run.report.rows });
+    };
     try {
       for await (const record of readRecords(options)) {
         rowNumber += 1;
@@ -433,16 +498,10 @@ export async function importCsv(db: Db, options: CsvImportOptions): Promise<CsvI
           break;
         }
         run.report.rows += 1;
-        await run.importRow(row, rowNumber);
-        // The number of rows is unknown until the end; report every so often rather than per row.
-        if (run.report.rows % PROGRESS_EVERY_ROWS === 0) {
-          options.onProgress?.({
-            stage: 'importing',
-            done: run.report.rows,
-            total: run.report.rows,
-          });
-        }
+        batch.push({ row, rowNumber });
+        if (batch.length >= BATCH_ROWS) await flush();
       }
+      await flush();
     } catch (error) {
       if (error instanceof AppError) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -454,6 +513,7 @@ export async function importCsv(db: Db, options: CsvImportOptions): Promise<CsvI
 
     const report = {
       ...run.report,
+      failures: [...run.report.failures].sort((a, b) => a.row - b.row),
       cancelled: options.signal?.aborted ?? false,
       durationMs: Date.now() - startedMs,
     };
