@@ -35,6 +35,7 @@ export interface ActiveJob {
 
 const FINAL_STATES = ['succeeded', 'failed', 'cancelled'];
 const MAX_EPOCH_POINTS = 1000;
+const MIN_EPOCH_POINTS = 3;
 
 function describeProgress(event: ProgressEvent | null): string {
   if (!event) return 'Waiting for the worker…';
@@ -267,8 +268,11 @@ export function TrainingPanel({
 
 /** Loss per reported epoch of each kind (writes are throttled, so some epochs are skipped). */
 function LossChart({ events }: { events: ProgressEvent[] }) {
-  if (events.length < 2) return null;
-  const kinds = [...new Set(events.map((event) => event.kind))];
+  // A short run reports too few epochs (writes are throttled) for a line to say anything.
+  const kinds = [...new Set(events.map((event) => event.kind))].filter(
+    (kind) => events.filter((event) => event.kind === kind).length >= MIN_EPOCH_POINTS,
+  );
+  if (kinds.length === 0) return null;
   return (
     <div className="mt-2 grid gap-3 md:grid-cols-2">
       {kinds.map((kind) => (
