@@ -220,6 +220,33 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
     await context.close();
   });
 
+  it('keeps a save that failed on screen until a retry stores it', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto(`/sign-in?next=/collections/${collection.slug}/annotate`);
+    await page.getByLabel('Email').fill(CURATOR.email);
+    await page.getByLabel('Password').fill(CURATOR.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/annotate$/);
+
+    const itemId = await shownItemId(page);
+    const saveUrl = `**/api/items/${itemId}/annotations`;
+    await page.route(saveUrl, (route) => route.abort('connectionrefused'));
+    await page.keyboard.press(collection.labels[0].hotkey!);
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'did not reach the server' });
+    await alert.waitFor();
+    expect(readAnnotations().some((row) => row.item_id === itemId)).toBe(false);
+
+    await page.unroute(saveUrl);
+    await alert.getByRole('button', { name: 'Retry' }).click();
+    await alert.waitFor({ state: 'detached' });
+    expect(readAnnotations().filter((row) => row.item_id === itemId)).toMatchObject([
+      { kind: 'labels', labels: collection.labels[0].name },
+    ]);
+    await context.close();
+  });
+
   it("shows the demo model's suggestions, records them on a save, and bulk-labels a selection", async () => {
     // Train on the demo's labeled items (seconds at 128 px) so the view has suggestions to show.
     execFileSync(
