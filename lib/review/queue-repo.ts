@@ -144,13 +144,17 @@ export function pickOpenItemFrom(
   filter: OpenItemFilter,
 ): number | undefined {
   const range = db.$client
-    .prepare('select min(id) as low, max(id) as high from items where collection_id = ?')
-    .get(collectionId) as { low: number | null; high: number | null };
+    // Two subqueries: SQLite answers a lone min() or max() from the index end, but scans for both.
+    .prepare(
+      `select (select min(id) from items where collection_id = @collectionId) as low,
+              (select max(id) from items where collection_id = @collectionId) as high`,
+    )
+    .get({ collectionId }) as { low: number | null; high: number | null };
   if (range.low === null || range.high === null) return undefined;
 
   const start = range.low + Math.floor(fraction * (range.high - range.low + 1));
   const find = db.$client.prepare(
-    `select i.id as itemId from items i
+    `select i.id as itemId from items i indexed by items_collection_id_idx
       where i.collection_id = @collectionId and i.id >= @start and ${OPEN_ITEM}
       order by i.id limit 1`,
   );
