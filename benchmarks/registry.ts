@@ -25,6 +25,12 @@ export const BENCHMARKS: Benchmark[] = [
     load: () => import('./ml-heads'),
   },
   {
+    name: 'training-compare',
+    group: 'app',
+    description: 'comparison maths, threshold-slider count and threshold save, 10k/100k items',
+    load: () => import('./training-compare'),
+  },
+  {
     name: 'item-grid',
     group: 'app',
     description: 'item grid page and filter-count queries on a 100k-item collection',

