@@ -253,6 +253,8 @@ export default async function ComparePage({ params }: Props) {
           labels={labelerLabels}
           thresholds={labeler.thresholds ?? labeler.labelIds.map(() => 0.5)}
           prCurves={metrics.labeler.prCurves}
+          // TODO: past some tens of thousands of items, send a sample for the live count; every
+          // probability is sent now (see docs/training.md for the measured costs).
           probabilities={labeler.predictions.map((p) => p.probabilities)}
           mayEdit={can(user.role, 'model:train')}
         />
