@@ -1,6 +1,6 @@
-import { and, count, desc, eq, gt, inArray, max } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, max } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { annotations, items, jobs, models, predictions, predictionScores } from '@/db/schema';
+import { annotations, items, jobs, models, predictions } from '@/db/schema';
 import type { Job } from '@/lib/jobs/job-repo';
 
 /**
@@ -71,15 +71,19 @@ export function lastAutoRetrainMark(db: Db, collectionId: number): number | null
   return typeof mark === 'number' ? mark : null;
 }
 
-/** Annotations appended to the collection's items after the given annotation id. */
+/**
+ * Annotations appended to the collection's items after the given annotation id. CROSS JOIN makes
+ * SQLite walk only the annotations newer than the id (a rowid range) rather than every item of
+ * the collection: this runs after every save when auto-retrain is on.
+ */
 export function countAnnotationsSince(db: Db, collectionId: number, afterId: number): number {
-  const row = db
-    .select({ value: count() })
-    .from(annotations)
-    .innerJoin(items, eq(items.id, annotations.itemId))
-    .where(and(eq(items.collectionId, collectionId), gt(annotations.id, afterId)))
-    .get();
-  return row?.value ?? 0;
+  const row = db.$client
+    .prepare(
+      `select count(*) as n from annotations a cross join items i on i.id = a.item_id
+        where a.id > ? and i.collection_id = ?`,
+    )
+    .get(afterId, collectionId) as { n: number } | undefined;
+  return row?.n ?? 0;
 }
 
 /** The newest annotation id of the collection (0 when none), recorded with a training request. */
