@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import sharp from 'sharp';
 import {
   apiCall,
   createAccount,
   createCollectionFromFolder,
   signInCookie,
-  writeGeneratedImages,
 } from '../tests/e2e/annotate-fixture';
 import { E2E_ADMIN, startServer, type RunningServer } from '../tests/e2e/server';
 
@@ -20,7 +20,7 @@ import { E2E_ADMIN, startServer, type RunningServer } from '../tests/e2e/server'
  * same again while a training job runs in the worker.
  *
  *   CURIO_NEXT_DIST_DIR=.next-x npm run bench -- load [--clients 50] [--duration 60]
- *     [--items 4000] [--no-training]
+ *     [--items 5000] [--no-training]
  */
 
 interface Options {
@@ -41,7 +41,7 @@ function parseOptions(args: string[]): Options {
   return {
     clients,
     durationS: value('--duration', 60),
-    items: value('--items', 4000),
+    items: value('--items', 5000),
     training: !args.includes('--no-training'),
   };
 }
@@ -65,6 +65,23 @@ interface PhaseResult {
   errors: Map<string, number>;
   queueEmptied: boolean;
   wallS: number;
+}
+
+/**
+ * Distinct small PNGs (seeded noise), one per item: the import deduplicates by content, so images
+ * that repeat would leave fewer items than asked for.
+ */
+async function writeDistinctImages(dir: string, count: number, firstSeed: number): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  const side = 48;
+  for (let index = firstSeed; index < firstSeed + count; index++) {
+    const pixels = Buffer.alloc(side * side * 3);
+    for (let p = 0; p < pixels.length; p++)
+      pixels[p] = (index * 7919 + p * ((index % 97) + 31)) % 251;
+    await sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
+      .png()
+      .toFile(path.join(dir, `load-${String(index).padStart(5, '0')}.png`));
+  }
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -228,6 +245,33 @@ function report(result: PhaseResult, integrity: Integrity): string {
   ].join('\n');
 }
 
+async function jobState(server: RunningServer, cookie: string, jobId: number): Promise<string> {
+  const { body } = await apiCall<{ job: { state: string; error: string | null } }>(
+    server,
+    `/api/jobs/${jobId}`,
+    { cookie },
+  );
+  return body.job.error ? `${body.job.state} (${body.job.error})` : body.job.state;
+}
+
+/** Starts training both models and waits (up to a minute) until the worker runs it. */
+async function startTrainingAndWait(
+  server: RunningServer,
+  cookie: string,
+  collectionId: number,
+): Promise<number> {
+  const { body } = await apiCall<{ job: { id: number } }>(
+    server,
+    `/api/collections/${collectionId}/training`,
+    { method: 'POST', cookie, body: { kinds: ['classifier', 'labeler'] } },
+  );
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && (await jobState(server, cookie, body.job.id)) === 'queued') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return body.job.id;
+}
+
 async function makeClients(server: RunningServer, adminCookie: string, count: number) {
   const clients: Client[] = [];
   for (let index = 0; index < count; index++) {
@@ -246,8 +290,11 @@ async function makeClients(server: RunningServer, adminCookie: string, count: nu
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
   const importRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-bench-load-'));
-  console.log(`Writing ${options.items} generated images…`);
-  await writeGeneratedImages(path.join(importRoot, 'images'), options.items);
+  console.log(`Writing ${options.items} generated images per collection…`);
+  await writeDistinctImages(path.join(importRoot, 'first'), options.items, 0);
+  if (options.training) {
+    await writeDistinctImages(path.join(importRoot, 'second'), options.items, options.items);
+  }
   const server = await startServer({
     CURIO_IMPORT_ROOTS: importRoot,
     CURIO_LOG_LEVEL: 'warn',
@@ -261,42 +308,39 @@ export async function run(args: string[]): Promise<void> {
       name: 'Load test',
       mode: 'single',
       labels: ['one', 'two', 'three'],
-      folder: path.join(importRoot, 'images'),
+      folder: path.join(importRoot, 'first'),
     });
     const clients = await makeClients(server, adminCookie, options.clients);
 
     const lines = [
-      `\nLoad: ${options.clients} curators for ${options.durationS} s each phase, ${options.items} items, next start on loopback, ${os.cpus().length} cores shared.`,
+      `\nLoad: ${options.clients} curators for ${options.durationS} s each phase, ${options.items} items per collection, next start on loopback, ${os.cpus().length} cores shared.`,
     ];
     let afterId = maxAnnotationId(server.dataDir);
     const plain = await runPhase('annotating', server, clients, collection, options.durationS);
     lines.push(report(plain, checkIntegrity(server.dataDir, afterId, plain.saves)));
 
     if (options.training) {
-      const { body } = await apiCall<{ job: { id: number } }>(
-        server,
-        `/api/collections/${collection.id}/training`,
-        {
-          method: 'POST',
-          cookie: adminCookie,
-          body: { kinds: ['classifier', 'labeler'] },
-        },
-      );
+      // The annotators move to a second collection of fresh items while the first one, now
+      // annotated, trains: the worker competes with them for the same cores.
+      const second = await createCollectionFromFolder(server, adminCookie, {
+        name: 'Load test, second',
+        mode: 'single',
+        labels: ['one', 'two', 'three'],
+        folder: path.join(importRoot, 'second'),
+      });
+      const jobId = await startTrainingAndWait(server, adminCookie, collection.id);
       afterId = maxAnnotationId(server.dataDir);
       const busy = await runPhase(
         'annotating while both models train',
         server,
         clients,
-        collection,
+        second,
         options.durationS,
       );
-      const { body: finished } = await apiCall<{ job: { state: string } }>(
-        server,
-        `/api/jobs/${body.job.id}`,
-        { cookie: adminCookie },
-      );
       lines.push(report(busy, checkIntegrity(server.dataDir, afterId, busy.saves)));
-      lines.push(`- training job at the end of the phase: ${finished.job.state}`);
+      lines.push(
+        `- training job at the end of the phase: ${await jobState(server, adminCookie, jobId)}`,
+      );
     }
     console.log(lines.join('\n'));
   } finally {
