@@ -5,6 +5,7 @@ import { requirePageUser } from '@/lib/auth/page-auth';
 import { can } from '@/lib/auth/permissions';
 import { getCollectionBySlug, listLabels } from '@/lib/collections/collection-repo';
 import { getReviewLoopStatus } from '@/lib/review/review-service';
+import { getTrainingStatus } from '@/lib/training/training-jobs';
 import { ReviewWorkbench } from './review-workbench';
 
 export const metadata: Metadata = { title: 'Review' };
@@ -18,6 +19,7 @@ export default async function ReviewPage({ params }: Props) {
   const db = getDb();
   const collection = getCollectionBySlug(db, slug);
   if (!collection) notFound();
+  const training = getTrainingStatus(db, collection.id).active;
   const labels = listLabels(db, collection.id).map(({ id, name, colour, hotkey }) => ({
     id,
     name,
@@ -35,7 +37,10 @@ export default async function ReviewPage({ params }: Props) {
       }}
       labels={labels}
       canTrain={can(user.role, 'model:train')}
-      initialStatus={{ ...getReviewLoopStatus(db, collection), trainingJob: null }}
+      initialStatus={{
+        ...getReviewLoopStatus(db, collection),
+        trainingJob: training ? { id: training.id, state: training.state } : null,
+      }}
     />
   );
 }
