@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Browser tests need a production build and run on their own: npm run test:e2e.
+    exclude: ['tests/e2e/**', '**/node_modules/**'],
     environment: 'node',
     // Two cores: more workers only make TF.js and sharp fight over them.
     maxWorkers: 2,

@@ -57,7 +57,8 @@ describe('importZip', () => {
       { name: 'inner/more.zip', data: await makeZip([{ name: 'x.jpg', data: 'x' }]) },
       { name: '__MACOSX/cat/._a.jpg', data: 'resource fork' },
     ]);
-    const outside = path.dirname(testDb.dir);
+    // The data folder's parent is this test's own folder, so nothing else writes beside it.
+    const outside = testDb.dir;
     const before = fs.readdirSync(outside).sort();
 
     const report = await importZip(testDb.db, {
@@ -82,7 +83,7 @@ describe('importZip', () => {
     expect(listCurrentAnnotations(testDb.db, target.id)).toHaveLength(2);
 
     // Only the three originals were written, all inside the collection's storage; the scratch
-    // folder is gone and nothing appeared beside the test folder.
+    // folder is gone and nothing appeared beside the data folder.
     expect(listFiles(dataDir).every((file) => file.startsWith(`items/${target.id}/`))).toBe(true);
     expect(listFiles(dataDir)).toHaveLength(3);
     expect(fs.readdirSync(outside).sort()).toEqual(before);
