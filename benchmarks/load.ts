@@ -338,9 +338,13 @@ export async function run(args: string[]): Promise<void> {
         options.durationS,
       );
       lines.push(report(busy, checkIntegrity(server.dataDir, afterId, busy.saves)));
-      lines.push(
-        `- training job at the end of the phase: ${await jobState(server, adminCookie, jobId)}`,
-      );
+      const state = await jobState(server, adminCookie, jobId);
+      lines.push(`- training job at the end of the phase: ${state}`);
+      if (state.startsWith('failed')) {
+        const serverLines = server.output().split('\n');
+        const related = serverLines.filter((line) => /worker|train|rror/i.test(line)).slice(-15);
+        lines.push('- what the server printed about it:', ...related.map((line) => `    ${line}`));
+      }
     }
     console.log(lines.join('\n'));
   } finally {
