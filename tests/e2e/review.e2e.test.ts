@@ -169,14 +169,19 @@ describe.skipIf(!hasChromium())('reviewing by keyboard', () => {
         await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png') });
       if (step === 'skip') {
         await page.keyboard.press('s');
-      } else if (step === 'Enter' || step === 'n') {
-        await page.keyboard.press(step);
-        decided.push(itemId);
       } else {
-        // Correct the answer: choose label <step> alone (single-label collection), then save.
-        await page.keyboard.press(step);
-        await page.keyboard.press('Enter');
+        // A label key corrects the answer (that label alone: the demo is single-label).
+        if (step !== 'Enter' && step !== 'n') await page.keyboard.press(step);
+        await page.keyboard.press(step === 'n' ? 'n' : 'Enter');
         decided.push(itemId);
+        // The next key (Ctrl+Z above all) is for this decision only once it is stored.
+        await page.waitForFunction(
+          (id) =>
+            new RegExp(`Saved item ${id}( |\\.)`).test(
+              document.querySelector('[role="status"]')?.textContent ?? '',
+            ),
+          itemId,
+        );
       }
       previous = itemId;
     }

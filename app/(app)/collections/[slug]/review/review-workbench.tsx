@@ -215,8 +215,15 @@ export function ReviewWorkbench(props: {
     else void decide({ labelIds: selection, none: false });
   }, [decide, selection]);
 
+  // The listener is bound once and reads the newest handlers from this ref, which is set during
+  // render: a key pressed right after a new card appears acts on that card, never on the one
+  // before it (an effect re-binding the listener would run a moment after the card is shown).
+  const actions = useRef({ decide, save, skip, toggle, undo, hotkeys });
+  actions.current = { decide, save, skip, toggle, undo, hotkeys };
+
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
+      const current = actions.current;
       const action = annotateKeyAction(
         {
           key: event.key,
@@ -226,20 +233,20 @@ export function ReviewWorkbench(props: {
           shiftKey: event.shiftKey,
           inEditable: isEditableTarget(event.target),
         },
-        hotkeys,
+        current.hotkeys,
       );
       if (!action || action.type === 'help') return;
       // Enter on a focused button would also click it; the workbench decides instead.
       event.preventDefault();
-      if (action.type === 'toggle-label') toggle(action.labelId);
-      else if (action.type === 'save') save();
-      else if (action.type === 'none') void decide({ labelIds: [], none: true });
-      else if (action.type === 'skip') skip();
-      else if (action.type === 'undo') void undo();
+      if (action.type === 'toggle-label') current.toggle(action.labelId);
+      else if (action.type === 'save') current.save();
+      else if (action.type === 'none') void current.decide({ labelIds: [], none: true });
+      else if (action.type === 'skip') current.skip();
+      else if (action.type === 'undo') void current.undo();
     }
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [decide, hotkeys, save, skip, toggle, undo]);
+  }, []);
 
   useEffect(() => {
     const timer = setInterval(async () => {
