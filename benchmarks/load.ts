@@ -343,7 +343,10 @@ export async function run(args: string[]): Promise<void> {
       if (state.startsWith('failed')) {
         const serverLines = server.output().split('\n');
         const related = serverLines.filter((line) => /worker|train|rror/i.test(line)).slice(-15);
-        lines.push('- what the server printed about it:', ...related.map((line) => `    ${line}`));
+        lines.push(
+          '- what the server printed about it:',
+          ...related.map((line) => `    ${line.slice(0, 300)}`),
+        );
       }
     }
     console.log(lines.join('\n'));
