@@ -12,7 +12,7 @@ import {
   writeGeneratedImages,
   type CreatedCollection,
 } from './annotate-fixture';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
@@ -22,7 +22,6 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  */
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const ITEM_COUNT = 24;
 const CURATOR = { email: 'keys@curio.test', password: 'keyboard curator passphrase' };
@@ -279,7 +278,7 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
       return image !== null && image.complete && image.naturalWidth > 0;
     });
     await page.getByText(/suggested by the active labeler/i).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'annotate.png') });
+    await page.screenshot({ path: screenshotPath('annotate.png') });
     await page.keyboard.press('3');
 
     await page.keyboard.press('Enter');
@@ -295,7 +294,7 @@ describe.skipIf(!hasChromium())('annotating with the keyboard', () => {
     await boxes.nth(4).click({ modifiers: ['Shift'] });
     const bar = page.getByRole('region', { name: 'Bulk actions' });
     await bar.getByText('4 selected').waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-bulk.png') });
+    await page.screenshot({ path: screenshotPath('grid-bulk.png') });
 
     await bar.getByRole('button', { name: 'Set label' }).click();
     await page.getByRole('status').filter({ hasText: 'Changed 4 items.' }).waitFor();

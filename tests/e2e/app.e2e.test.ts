@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
@@ -9,7 +9,6 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  * that the server seeds on its first start. Screenshots for the README are written on the way.
  */
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const CURATOR = {
   email: 'curator@curio.test',
@@ -74,14 +73,14 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     await signIn(page, E2E_ADMIN);
     await page.waitForURL(`${server.baseUrl}/collections`);
     await page.getByRole('link', { name: 'Demo collection', exact: true }).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'collections.png') });
+    await page.screenshot({ path: screenshotPath('collections.png') });
 
     await page.getByRole('link', { name: 'Demo collection', exact: true }).click();
     await page.waitForURL(/\/collections\/demo-collection$/);
     await thumbnailsLoaded(page);
     const tiles = await page.locator('ul[aria-label="Items"] > li').count();
     expect(tiles).toBeGreaterThan(10);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'grid.png') });
+    await page.screenshot({ path: screenshotPath('grid.png') });
 
     await page.locator('ul[aria-label="Items"] > li a').nth(2).click();
     await page.waitForURL(/\/items\/\d+$/);
@@ -90,7 +89,7 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
       const image = document.querySelector<HTMLImageElement>('figure img');
       return image !== null && image.complete && image.naturalWidth > 0;
     });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'item.png') });
+    await page.screenshot({ path: screenshotPath('item.png') });
     const itemUrl = page.url();
     await page.getByRole('link', { name: 'Next item →' }).click();
     await page.waitForURL((url) => url.href !== itemUrl && /\/items\/\d+$/.test(url.pathname));
@@ -117,7 +116,7 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     await page.getByRole('button', { name: 'Delete landscape' }).click();
     await page.getByText(/"landscape" cannot be deleted: \d+ annotations use it/).waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'settings.png') });
+    await page.screenshot({ path: screenshotPath('settings.png') });
     await context.close();
   });
 
@@ -164,7 +163,7 @@ describe.skipIf(!hasChromium())('Curio in a browser', () => {
     await adminPage.getByLabel('Initial password').fill(CURATOR.password);
     await adminPage.getByRole('button', { name: 'Create account' }).click();
     await adminPage.getByRole('cell', { name: CURATOR.email }).waitFor();
-    await adminPage.screenshot({ path: path.join(SCREENSHOTS, 'users.png') });
+    await adminPage.screenshot({ path: screenshotPath('users.png') });
     await admin.close();
 
     const curator = await browser.newContext({ viewport: VIEWPORT, baseURL: server.baseUrl });

@@ -3,15 +3,13 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInCookie } from './annotate-fixture';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
  * A curator opens the collection's Export tab, picks a format and scope, and the download is the
  * streamed file: JSON Lines with a row per item of the demo collection.
  */
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let server: RunningServer;
 let browser: Browser;
@@ -50,7 +48,7 @@ describe.skipIf(!hasChromium())('the export page', () => {
     ).resolves.toBe(true);
     await page.getByLabel('Format').selectOption('hf-imagefolder');
     await expect(page.getByLabel('Validation share (%)').inputValue()).resolves.toBe('20');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'export.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('export.png'), fullPage: true });
     await page.getByLabel('Format').selectOption('jsonl');
     await page.getByLabel('All items: annotations and model predictions').check();
 

@@ -5,7 +5,7 @@ import { startHttpServer, type TestHttpServer } from '../helpers/http-server';
 import { answerImage } from '../helpers/iiif-images';
 import { makeImage, makeTruncatedJpeg } from '../helpers/images';
 import { makeZip } from '../helpers/zips';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
@@ -13,8 +13,6 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  * with its zip, and a IIIF manifest served by a local server (reachable because the server runs
  * with CURIO_ALLOW_PRIVATE_FETCH).
  */
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let server: RunningServer;
 let iiif: TestHttpServer;
@@ -105,7 +103,7 @@ describe.skipIf(!hasChromium())('the imports page', () => {
       .setInputFiles([{ name: 'birds.zip', mimeType: 'application/zip', buffer: zip }]);
     await upload.getByText('The import finished. 1 added, 1 failed.').waitFor();
     await upload.getByText(/\.\.\/outside\.jpg.*refused/).waitFor();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'imports.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('imports.png'), fullPage: true });
   });
 
   it('imports a CSV with its zip and a IIIF manifest, each with its report', async () => {

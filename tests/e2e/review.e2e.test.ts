@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, createAccount, signInCookie } from './annotate-fixture';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
@@ -17,7 +17,6 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  */
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
-const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const REVIEWER = { email: 'review@curio.test', password: 'reviewer passphrase here' };
 const SMALL_BACKBONE = 'mobilenet-v2@96';
 const execFileAsync = promisify(execFile);
@@ -165,8 +164,7 @@ describe.skipIf(!hasChromium())('reviewing by keyboard', () => {
         continue;
       }
       const itemId = await shownItemId(page, previous);
-      if (decided.length === 2)
-        await page.screenshot({ path: path.join(SCREENSHOTS, 'review.png') });
+      if (decided.length === 2) await page.screenshot({ path: screenshotPath('review.png') });
       if (step === 'skip') {
         await page.keyboard.press('s');
       } else {

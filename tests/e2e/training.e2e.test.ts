@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser } from './browser';
+import { hasChromium, launchBrowser, screenshotPath } from './browser';
 import { E2E_ADMIN, startServer, type RunningServer } from './server';
 
 /**
@@ -11,7 +11,6 @@ import { E2E_ADMIN, startServer, type RunningServer } from './server';
  */
 
 const TRAINING_TIMEOUT_MS = 300_000;
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
 
 let server: RunningServer;
 let browser: Browser;
@@ -53,7 +52,7 @@ describe.skipIf(!hasChromium())('training in a browser', () => {
 
       // The registry lists both new models as active once the page has refreshed.
       await expect.poll(() => page.getByText('active', { exact: true }).count()).toBe(2);
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'models.png'), fullPage: true });
+      await page.screenshot({ path: screenshotPath('models.png'), fullPage: true });
 
       await page.goto(`${server.baseUrl}/collections/demo-collection/compare`);
       const metrics = page.getByTestId('metrics-table');

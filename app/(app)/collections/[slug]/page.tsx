@@ -79,18 +79,6 @@ export default async function CollectionGridPage(props: Props) {
             <p className="mt-1 max-w-3xl text-sm text-ink/80">{collection.description}</p>
           )}
         </div>
-        <div className="flex gap-2">
-          {can(user.role, 'item:import') && (
-            <Link href={`${base}/import`} className="btn">
-              Import
-            </Link>
-          )}
-          {can(user.role, 'collection:manage') && (
-            <Link href={`${base}/settings`} className="btn">
-              Settings
-            </Link>
-          )}
-        </div>
       </div>
 
       <nav aria-label="Filter items" className="mb-4">
