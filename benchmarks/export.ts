@@ -18,6 +18,7 @@ import {
 import { insertItem, listItemsAfter } from '@/lib/collections/item-repo';
 import { EXPORT_FORMATS } from '@/lib/export/export-options';
 import { importFolder } from '@/lib/import/folder-import';
+import { sharedPath } from '../tests/helpers/shared-material';
 
 /**
  * Export time, size and peak memory per format, at two collection sizes: the 2,030 hieroglyphs
@@ -28,7 +29,7 @@ import { importFolder } from '@/lib/import/folder-import';
  *   npm run bench -- export [--dataset <folder>] [--dir <data dir, reused>] [--scale 4]
  */
 
-const DEFAULT_DATASET = '/work/shared/datasets/hieroglyphs-unas';
+const DEFAULT_DATASET = sharedPath('datasets', 'hieroglyphs-unas');
 const resultSchema = z.object({
   durationMs: z.number(),
   sizeBytes: z.number(),

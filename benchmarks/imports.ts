@@ -6,6 +6,7 @@ import { openMigratedDatabase } from '@/db/client';
 import { createCollection } from '@/lib/collections/collection-repo';
 import { importCsv } from '@/lib/import/csv-import';
 import { importZip } from '@/lib/import/zip-import';
+import { sharedPath } from '../tests/helpers/shared-material';
 
 /**
  * Import throughput on a real folder-per-label data set packed into a zip: the zip import
@@ -16,7 +17,7 @@ import { importZip } from '@/lib/import/zip-import';
  *   npm run bench -- imports [--dataset /work/shared/datasets/hieroglyphs-unas]
  */
 
-const DEFAULT_DATASET = '/work/shared/datasets/hieroglyphs-unas';
+const DEFAULT_DATASET = sharedPath('datasets', 'hieroglyphs-unas');
 
 function argValue(args: string[], name: string, fallback: string): string {
   const index = args.indexOf(name);

@@ -8,6 +8,7 @@ import { floatsPerImage } from '@/lib/ml/backbone-spec';
 import { loadBackbone, resolveBackbone } from '@/lib/ml/backbones';
 import { embedFiles, releaseResidentBackbone } from '@/lib/ml/embedder';
 import { preprocessImage, readRgb } from '@/lib/ml/preprocess';
+import { sharedPath } from '../tests/helpers/shared-material';
 
 /**
  * Embedding speed on this machine: images/s for each backbone and input size, in-process (one
@@ -17,7 +18,7 @@ import { preprocessImage, readRgb } from '@/lib/ml/preprocess';
  *   npm run bench -- ml-embedding [--images 64] [--repeats 2] [--no-torch] [--no-cpu]
  */
 
-const DATASETS = '/work/shared/datasets';
+const DATASETS = sharedPath('datasets');
 const SAMPLE_FOLDERS = ['hieroglyphs-unas', 'parish-birth-months', 'ood-modern-photos'];
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|webp|tiff?)$/i;
 const TORCH_SCRIPT = path.join(import.meta.dirname, 'torch_mobilenet.py');

@@ -6,10 +6,11 @@ import { initTf, type TfRuntime } from '@/lib/ml/backend';
 import { loadBackbone, resolveBackbone, type LoadedBackbone } from '@/lib/ml/backbones';
 import { preprocessImage } from '@/lib/ml/preprocess';
 import { cosineSimilarity, writePatternImage, type Pattern } from '../../helpers/pattern-images';
+import { sharedPath } from '../../helpers/shared-material';
 
 // A small input keeps the suite fast; mobilenet-v2 is cut before its fixed pooling for this.
 const BACKBONE = 'mobilenet-v2@96';
-const SHARED_BACKBONE = '/work/shared/backbones/mobilenet-v1-imagenet-pw12';
+const SHARED_BACKBONE = sharedPath('backbones', 'mobilenet-v1-imagenet-pw12');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curio-backbones-'));
 let runtime: TfRuntime;

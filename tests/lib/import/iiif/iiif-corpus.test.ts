@@ -8,9 +8,10 @@ import { importIiif, type IiifImportReport } from '@/lib/import/iiif/iiif-import
 import { createTestDatabase, type TestDatabase } from '../../../helpers/db';
 import { startHttpServer, type TestHttpServer } from '../../../helpers/http-server';
 import { answerImage } from '../../../helpers/iiif-images';
+import { sharedPath } from '../../../helpers/shared-material';
 
 /**
- * Imports every manifest and collection of the shared IIIF corpus (/work/shared/iiif, real
+ * Imports every manifest and collection of the shared IIIF corpus (../shared/iiif beside the repository, real
  * manifests from GLAM institutions; never copied into the repository) from a local server. Image
  * services and image URLs are rewritten to that server, which answers with generated images of
  * the requested size; members of a collection that are in the corpus are served too, and every
@@ -18,7 +19,7 @@ import { answerImage } from '../../../helpers/iiif-images';
  * absent. Set CURIO_PRINT_IIIF_TABLE=1 to print the results table kept in docs/imports.md.
  */
 
-const CORPUS = '/work/shared/iiif';
+const CORPUS = sharedPath('iiif');
 const present = fs.existsSync(CORPUS);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
