@@ -36,6 +36,28 @@ export function openDatabase(file: string): Db {
   return drizzle(sqlite, { schema }) as Db;
 }
 
+/** True for SQLite's "database is locked" family of errors (another connection holds the lock). */
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Runs a write again while the database stays locked, for background work (embedding, scoring)
+ * that can afford to wait. Each attempt already waits up to the busy timeout inside SQLite, but
+ * SQLite's lock is not fair: under a crowd of short annotation writes one long-waiting writer can
+ * lose every race for longer than that.
+ */
+export function retryWhileBusy<T>(write: () => T, attempts = 12): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return write();
+    } catch (error) {
+      if (!isBusyError(error) || attempt >= attempts) throw error;
+    }
+  }
+}
+
 /** Applies every committed migration that the file has not seen yet. */
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder: migrationsFolder() });

@@ -94,12 +94,18 @@ function dispatch(workers: Worker[], run: PoolRun): Promise<void> {
 
     for (const worker of workers) {
       worker.on('message', (raw: unknown) => {
-        const message = fromWorkerSchema.parse(raw);
-        if (message.type !== 'result') return;
-        run.onBatch(message.batchId, { vectors: message.vectors, errors: message.errors });
-        remaining -= 1;
-        if (remaining === 0) resolve();
-        else feed(worker);
+        // An error thrown in a listener would escape the promise and end the whole process
+        // (it did, when saving a batch met a locked database); it must fail this run instead.
+        try {
+          const message = fromWorkerSchema.parse(raw);
+          if (message.type !== 'result') return;
+          run.onBatch(message.batchId, { vectors: message.vectors, errors: message.errors });
+          remaining -= 1;
+          if (remaining === 0) resolve();
+          else feed(worker);
+        } catch (error) {
+          reject(error);
+        }
       });
       // TODO: a worker that dies mid-run fails the whole run; its batches could be re-queued.
       worker.on('error', reject);

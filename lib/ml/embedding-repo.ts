@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { retryWhileBusy, type Db } from '@/db/client';
 import { embeddings, items } from '@/db/schema';
 import { createLogger } from '@/lib/log';
 import { resolveBackbone } from './backbones';
@@ -62,12 +62,14 @@ export function saveEmbeddings(
     dim: vector.length,
     vector: vectorToBlob(vector),
   }));
-  db.transaction((tx) => {
-    const ids = rows.map((row) => row.itemId);
-    const existing = tx.select({ id: items.id }).from(items).where(inArray(items.id, ids)).all();
-    const live = rows.filter((row) => existing.some((item) => item.id === row.itemId));
-    if (live.length > 0) tx.insert(embeddings).values(live).onConflictDoNothing().run();
-  });
+  retryWhileBusy(() =>
+    db.transaction((tx) => {
+      const ids = rows.map((row) => row.itemId);
+      const existing = tx.select({ id: items.id }).from(items).where(inArray(items.id, ids)).all();
+      const live = rows.filter((row) => existing.some((item) => item.id === row.itemId));
+      if (live.length > 0) tx.insert(embeddings).values(live).onConflictDoNothing().run();
+    }),
+  );
 }
 
 export interface EnsureEmbeddingsOptions {

@@ -1,5 +1,5 @@
 import { count, eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { retryWhileBusy, type Db } from '@/db/client';
 import { predictions, predictionScores } from '@/db/schema';
 import type { ScoreResult } from './scoring';
 
@@ -68,12 +68,14 @@ export function replacePredictions(
   result: ScoreResult,
 ): void {
   const { main, scores } = toRows(modelId, itemIds, labelIds, result);
-  db.transaction((tx) => {
-    tx.delete(predictionScores).where(eq(predictionScores.modelId, modelId)).run();
-    tx.delete(predictions).where(eq(predictions.modelId, modelId)).run();
-    for (const chunk of chunks(main)) tx.insert(predictions).values(chunk).run();
-    for (const chunk of chunks(scores)) tx.insert(predictionScores).values(chunk).run();
-  });
+  retryWhileBusy(() =>
+    db.transaction((tx) => {
+      tx.delete(predictionScores).where(eq(predictionScores.modelId, modelId)).run();
+      tx.delete(predictions).where(eq(predictions.modelId, modelId)).run();
+      for (const chunk of chunks(main)) tx.insert(predictions).values(chunk).run();
+      for (const chunk of chunks(scores)) tx.insert(predictionScores).values(chunk).run();
+    }),
+  );
 }
 
 export function listPredictions(db: Db, modelId: number): PredictionRow[] {
