@@ -41,8 +41,16 @@ export interface ReadyModelFields {
   artifactPath: string;
 }
 
-/** Marks a model ready and makes it the active one of its kind, atomically. */
-export function activateReadyModel(db: Db, modelId: number, fields: ReadyModelFields): ModelRow {
+/**
+ * Makes a model the active one of its kind, deactivating the previous one in the same
+ * transaction (a partial unique index allows one active model per collection and kind). Training
+ * passes the fields that make a new model ready; a roll-back passes none.
+ */
+export function activateModel(
+  db: Db,
+  modelId: number,
+  fields: Partial<ReadyModelFields> & { status?: 'ready' } = {},
+): ModelRow {
   return db.transaction((tx) => {
     const row = tx.select().from(models).where(eq(models.id, modelId)).get();
     if (!row) throw new Error(`Model ${modelId} does not exist.`);
@@ -59,11 +67,16 @@ export function activateReadyModel(db: Db, modelId: number, fields: ReadyModelFi
       .run();
     return tx
       .update(models)
-      .set({ ...fields, status: 'ready', active: true })
+      .set({ ...fields, active: true })
       .where(eq(models.id, modelId))
       .returning()
       .get();
   });
+}
+
+/** Marks a freshly trained model ready and makes it the active one of its kind, atomically. */
+export function activateReadyModel(db: Db, modelId: number, fields: ReadyModelFields): ModelRow {
+  return activateModel(db, modelId, { ...fields, status: 'ready' });
 }
 
 export function markModelFailed(db: Db, modelId: number, durationMs: number): void {

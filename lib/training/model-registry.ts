@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { createLogger } from '@/lib/log';
-import { getModel, type ModelRow } from '@/lib/ml/model-repo';
+import { activateModel, getModel, type ModelRow } from '@/lib/ml/model-repo';
 import { loadModel } from '@/lib/ml/artifacts';
 import { initTf } from '@/lib/ml/backend';
 import { ensureEmbeddings, loadEmbeddings } from '@/lib/ml/embedding-repo';
 import { scoreItemsInto } from '@/lib/ml/train-collection';
-import { activateModel, applyLabelerThresholds, countPredictions } from './training-repo';
+import { applyLabelerThresholds, countPredictions } from './training-repo';
 
 /** Rolling back to an earlier model, and changing a labeler's thresholds after training. */
 

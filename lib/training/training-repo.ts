@@ -121,28 +121,6 @@ export function isCancelRequested(db: Db, jobId: number): boolean {
   return row?.cancelRequested ?? false;
 }
 
-/**
- * Makes a ready model the active one of its kind, deactivating the previous one in the same
- * transaction (the partial unique index allows one active model per collection and kind).
- */
-export function activateModel(db: Db, modelId: number): void {
-  db.transaction((tx) => {
-    const row = tx.select().from(models).where(eq(models.id, modelId)).get();
-    if (!row) throw new Error(`Model ${modelId} does not exist.`);
-    tx.update(models)
-      .set({ active: false })
-      .where(
-        and(
-          eq(models.collectionId, row.collectionId),
-          eq(models.kind, row.kind),
-          eq(models.active, true),
-        ),
-      )
-      .run();
-    tx.update(models).set({ active: true }).where(eq(models.id, modelId)).run();
-  });
-}
-
 export function countPredictions(db: Db, modelId: number): number {
   const row = db
     .select({ value: count() })
