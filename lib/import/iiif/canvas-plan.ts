@@ -131,10 +131,48 @@ function titleOf(
   return count > 1 ? `${base} — ${index + 1}` : base;
 }
 
-export function planManifest(manifest: IiifManifest, manifestUrl: string): ManifestPlan {
-  const plan: ManifestPlan = { canvases: [], failures: [], notes: [] };
+/**
+ * Presentation 2 faults that the upgrade to 3 papers over, so the report can still name them:
+ * an entry of a canvas's `images` whose `@type` is not `oa:Annotation`.
+ */
+function presentation2Notes(raw: Record<string, unknown> | undefined): IiifNote[] {
+  const sequences = Array.isArray(raw?.sequences) ? (raw.sequences as unknown[]) : [];
+  const canvases = sequences.flatMap((sequence) => {
+    const list = (sequence as { canvases?: unknown } | null)?.canvases;
+    return Array.isArray(list) ? (list as unknown[]) : [];
+  });
+
+  return canvases.flatMap((canvas, index) => {
+    const images = (canvas as { images?: unknown } | null)?.images;
+    if (!Array.isArray(images)) return [];
+    return images.flatMap((image) => {
+      const type = (image as { '@type'?: unknown } | null)?.['@type'];
+      if (type === undefined || type === 'oa:Annotation') return [];
+      const id = (canvas as { '@id'?: unknown })['@id'];
+      return [
+        {
+          path: typeof id === 'string' ? id : `canvas ${index + 1}`,
+          reason: `an image annotation has @type "${String(type)}" instead of "oa:Annotation"; read as an image anyway`,
+        },
+      ];
+    });
+  });
+}
+
+export function planManifest(
+  manifest: IiifManifest,
+  manifestUrl: string,
+  raw?: Record<string, unknown>,
+): ManifestPlan {
+  const plan: ManifestPlan = { canvases: [], failures: [], notes: presentation2Notes(raw) };
   const manifestLabel = flattenLanguageMap(manifest.label);
   const count = manifest.items.length;
+  if (!manifestLabel) {
+    plan.notes.push({
+      path: manifest.id,
+      reason: 'the manifest has no label; its items are titled "Untitled IIIF manifest"',
+    });
+  }
 
   manifest.items.forEach((rawCanvas, index) => {
     const fallbackId = `${manifest.id}#canvas-${index + 1}`;
@@ -157,6 +195,12 @@ export function planManifest(manifest: IiifManifest, manifestUrl: string): Manif
     if (bodies.length === 0) {
       plan.failures.push({ path: sourceUri, reason: 'the canvas has no painting image; skipped' });
       return;
+    }
+    if (!canvas.width || !canvas.height) {
+      plan.notes.push({
+        path: sourceUri,
+        reason: `canvas ${index + 1} declares no size (${canvas.width ?? '?'}×${canvas.height ?? '?'}); the image's own size is used`,
+      });
     }
     if (bodies.length > 1) {
       plan.notes.push({

@@ -33,7 +33,9 @@ export function readIiifDocument(json: unknown, url: string): DocumentResult {
 
   let upgraded: unknown;
   try {
-    upgraded = upgrade(json as Parameters<typeof upgrade>[0]);
+    // The upgrader rewrites parts of its input in place; the original stays intact for the
+    // report's Presentation 2 checks and the licence lookup.
+    upgraded = upgrade(structuredClone(json) as Parameters<typeof upgrade>[0]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, reason: `${url} could not be read as IIIF (${message})` };

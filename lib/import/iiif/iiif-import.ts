@@ -117,7 +117,7 @@ class IiifImport {
 
   private async readDocument(document: IiifDocument, url: string, depth: number): Promise<void> {
     if (document.kind === 'manifest') {
-      this.addManifest(withLicence(document.manifest, document.raw), url);
+      this.addManifest(withLicence(document.manifest, document.raw), url, document.raw);
       return;
     }
     if (document.skipped > 0) {
@@ -156,9 +156,9 @@ class IiifImport {
     }
   }
 
-  private addManifest(manifest: IiifManifest, url: string): void {
+  private addManifest(manifest: IiifManifest, url: string, raw: Record<string, unknown>): void {
     this.report.manifestsRead += 1;
-    const plan = planManifest(manifest, url);
+    const plan = planManifest(manifest, url, raw);
     this.report.canvasesFound += manifest.items.length;
     this.report.failures.push(...plan.failures);
     this.report.notes.push(...plan.notes);

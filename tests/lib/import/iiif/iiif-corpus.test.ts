@@ -89,7 +89,12 @@ const EXPECTED: Record<string, Expected> = {
     metadata: 9,
   },
   'v2/artic-la-grande-jatte-2-canvases.json': { canvases: 2, items: 2, statement: true },
-  'v2/dlcs-level0-thumbnails-24-canvases-null-labels.json': { canvases: 24, items: 24 },
+  'v2/dlcs-level0-thumbnails-24-canvases-null-labels.json': {
+    canvases: 24,
+    items: 24,
+    // Its label is a v3 language map, which Presentation 2 does not allow; the upgrade drops it.
+    reported: [/the manifest has no label/],
+  },
   'v2/villanova-letter-license-and-requiredstatement.json': {
     canvases: 2,
     items: 2,
@@ -113,13 +118,21 @@ const EXPECTED: Record<string, Expected> = {
     items: 3,
     reported: [/the canvas has no painting image; skipped/],
   },
-  'edge/v2-malformed-image-annotation-type.json': { canvases: 1, items: 1 },
+  'edge/v2-malformed-image-annotation-type.json': {
+    canvases: 1,
+    items: 1,
+    reported: [/@type "dctypes:Image" instead of "oa:Annotation"; read as an image anyway/],
+  },
   'edge/v3-validator-broken-unrendered-template-context.json': {
     canvases: 1,
     items: 1,
     reported: [/canvas 1 has no id; named by position/],
   },
-  'edge/v2-bodleian-zero-size-canvas-no-context.json': { canvases: 1, items: 1 },
+  'edge/v2-bodleian-zero-size-canvas-no-context.json': {
+    canvases: 1,
+    items: 1,
+    reported: [/the manifest has no label/, /canvas 1 declares no size \(\?×\?\)/],
+  },
 };
 
 function corpusFiles(): string[] {
