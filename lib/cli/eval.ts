@@ -89,7 +89,9 @@ async function listImages(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function listClasses(dir: string): Promise<{ classNames: string[]; files: string[][] }> {
+export async function listClasses(
+  dir: string,
+): Promise<{ classNames: string[]; files: string[][] }> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const classNames = entries
     .filter((e) => e.isDirectory())
@@ -100,7 +102,10 @@ export async function listClasses(dir: string): Promise<{ classNames: string[]; 
 }
 
 /** Embeddings of the files, from the cache where possible; null for unreadable files. */
-export async function embedWithCache(files: string[], backbone: string): Promise<(Float32Array | null)[]> {
+export async function embedWithCache(
+  files: string[],
+  backbone: string,
+): Promise<(Float32Array | null)[]> {
   const cache = openEvalCache(path.join(env().dataDir, 'eval-cache', 'embeddings.sqlite'));
   try {
     const hashes = await Promise.all(
