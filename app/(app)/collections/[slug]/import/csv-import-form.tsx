@@ -1,29 +1,17 @@
 'use client';
 
-import { useState } from 'react';
-import { errorMessage } from '@/components/api-request';
-import { ImportJobView } from './import-job-view';
 import { sendBody } from './send-body';
+import { ImportJobOutcome, useImportJob } from './use-import-job';
 
 export function CsvImportForm({ collectionId }: { collectionId: number }) {
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const job = useImportJob();
 
-  async function start(event: React.FormEvent<HTMLFormElement>) {
+  function start(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
-    setRunning(true);
-    try {
-      const { job } = await sendBody<{ job: { id: number } }>(
-        `/api/collections/${collectionId}/imports/csv`,
-        new FormData(event.currentTarget),
-      );
-      setJobId(job.id);
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setRunning(false);
-    }
+    const form = new FormData(event.currentTarget);
+    void job.start(() =>
+      sendBody<{ job: { id: number } }>(`/api/collections/${collectionId}/imports/csv`, form),
+    );
   }
 
   return (
@@ -58,18 +46,11 @@ export function CsvImportForm({ collectionId }: { collectionId: number }) {
             Needed when the media column names files rather than URLs.
           </p>
         </div>
-        <button type="submit" className="btn btn-primary" disabled={running}>
-          {running ? 'Importing…' : 'Import CSV'}
+        <button type="submit" className="btn btn-primary" disabled={job.running}>
+          {job.running ? 'Importing…' : 'Import CSV'}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="alert-error">
-          {error}
-        </p>
-      )}
-      {jobId !== null && (
-        <ImportJobView key={jobId} jobId={jobId} unit="rows" onFinish={() => setRunning(false)} />
-      )}
+      <ImportJobOutcome job={job} unit="rows" />
     </div>
   );
 }

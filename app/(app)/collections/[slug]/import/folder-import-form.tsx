@@ -1,8 +1,8 @@
 'use client';
 
 import { useState } from 'react';
-import { apiRequest, errorMessage } from '@/components/api-request';
-import { ImportJobView } from './import-job-view';
+import { apiRequest } from '@/components/api-request';
+import { ImportJobOutcome, useImportJob } from './use-import-job';
 
 export function FolderImportForm({
   collectionId,
@@ -12,27 +12,16 @@ export function FolderImportForm({
   importRoots: string[];
 }) {
   const [folder, setFolder] = useState(importRoots[0] ?? '');
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [running, setRunning] = useState(false);
+  const job = useImportJob();
 
-  async function start(event: React.FormEvent<HTMLFormElement>) {
+  function start(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const response = await apiRequest<{ job: { id: number } }>(
-        `/api/collections/${collectionId}/imports/folder`,
-        { method: 'POST', body: { path: folder } },
-      );
-      setJobId(response.job.id);
-      setRunning(true);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
+    void job.start(() =>
+      apiRequest<{ job: { id: number } }>(`/api/collections/${collectionId}/imports/folder`, {
+        method: 'POST',
+        body: { path: folder },
+      }),
+    );
   }
 
   if (importRoots.length === 0) {
@@ -73,19 +62,12 @@ export function FolderImportForm({
             . A relative path is taken inside <code>{importRoots[0]}</code>.
           </p>
         </div>
-        <button type="submit" className="btn btn-primary" disabled={busy || running}>
-          {running ? 'Importing…' : 'Start import'}
+        <button type="submit" className="btn btn-primary" disabled={job.running}>
+          {job.running ? 'Importing…' : 'Start import'}
         </button>
       </form>
 
-      {error && (
-        <p role="alert" className="alert-error">
-          {error}
-        </p>
-      )}
-      {jobId !== null && (
-        <ImportJobView key={jobId} jobId={jobId} onFinish={() => setRunning(false)} />
-      )}
+      <ImportJobOutcome job={job} />
     </div>
   );
 }

@@ -1,29 +1,21 @@
 'use client';
 
 import { useState } from 'react';
-import { apiRequest, errorMessage } from '@/components/api-request';
-import { ImportJobView } from './import-job-view';
+import { apiRequest } from '@/components/api-request';
+import { ImportJobOutcome, useImportJob } from './use-import-job';
 
 export function IiifImportForm({ collectionId }: { collectionId: number }) {
   const [url, setUrl] = useState('');
-  const [jobId, setJobId] = useState<number | null>(null);
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const job = useImportJob();
 
-  async function start(event: React.FormEvent<HTMLFormElement>) {
+  function start(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setError(null);
-    setRunning(true);
-    try {
-      const { job } = await apiRequest<{ job: { id: number } }>(
-        `/api/collections/${collectionId}/imports/iiif`,
-        { method: 'POST', body: { url } },
-      );
-      setJobId(job.id);
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setRunning(false);
-    }
+    void job.start(() =>
+      apiRequest<{ job: { id: number } }>(`/api/collections/${collectionId}/imports/iiif`, {
+        method: 'POST',
+        body: { url },
+      }),
+    );
   }
 
   return (
@@ -49,23 +41,11 @@ export function IiifImportForm({ collectionId }: { collectionId: number }) {
             followed to its manifests.
           </p>
         </div>
-        <button type="submit" className="btn btn-primary" disabled={running}>
-          {running ? 'Importing…' : 'Import from IIIF'}
+        <button type="submit" className="btn btn-primary" disabled={job.running}>
+          {job.running ? 'Importing…' : 'Import from IIIF'}
         </button>
       </form>
-      {error && (
-        <p role="alert" className="alert-error">
-          {error}
-        </p>
-      )}
-      {jobId !== null && (
-        <ImportJobView
-          key={jobId}
-          jobId={jobId}
-          unit="canvases"
-          onFinish={() => setRunning(false)}
-        />
-      )}
+      <ImportJobOutcome job={job} unit="canvases" />
     </div>
   );
 }
