@@ -152,7 +152,9 @@ function presentation2Notes(raw: Record<string, unknown> | undefined): IiifNote[
       return [
         {
           path: typeof id === 'string' ? id : `canvas ${index + 1}`,
-          reason: `an image annotation has @type "${String(type)}" instead of "oa:Annotation"; read as an image anyway`,
+          reason:
+            `an image annotation has @type "${String(type)}" instead of "oa:Annotation"; ` +
+            'read as an image anyway',
         },
       ];
     });
@@ -199,7 +201,9 @@ export function planManifest(
     if (!canvas.width || !canvas.height) {
       plan.notes.push({
         path: sourceUri,
-        reason: `canvas ${index + 1} declares no size (${canvas.width ?? '?'}×${canvas.height ?? '?'}); the image's own size is used`,
+        reason:
+          `canvas ${index + 1} declares no size ` +
+          `(${canvas.width ?? '?'}×${canvas.height ?? '?'}); the image's own size is used`,
       });
     }
     if (bodies.length > 1) {
